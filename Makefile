@@ -1,0 +1,103 @@
+# parbench — plain Makefile for GNU make 3.81 (macOS) and later.
+#   make            build ./parbench
+#   make run        build and run the standard benchmark
+#   make test       build and run the test suite (SANITIZE=1: under ASan + UBSan)
+#   make bench      CPU kernels against their references (own vs BLAS, STREAM-style triad)
+# Optional backends are detected here; force one off with OPENCL=0, CUDA=0, BLAS=0, METAL=0.
+
+VERSION := 0.1.0
+UNAME_S := $(shell uname -s)
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+
+# Native CPU tuning where the compiler accepts it (Apple clang on arm64 rejects -march=native).
+NATIVE := $(shell $(CC) -march=native -E -x c /dev/null >/dev/null 2>&1 && echo -march=native)
+ifeq ($(NATIVE),)
+NATIVE := $(shell $(CC) -mcpu=native -E -x c /dev/null >/dev/null 2>&1 && echo -mcpu=native)
+endif
+
+OPT ?= -O3
+WARN := -Wall -Wextra
+CSTD := -std=c11
+ifeq ($(UNAME_S),Darwin)
+PLATFORM_DEFS := -D_DARWIN_C_SOURCE
+else
+PLATFORM_DEFS := -D_GNU_SOURCE
+endif
+
+BUILD := build
+ifeq ($(SANITIZE),1)
+BUILD := build-san
+OPT := -O1 -g
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+CFLAGS_USER := $(CFLAGS)
+BASE_CFLAGS := $(CSTD) $(OPT) $(NATIVE) $(WARN) $(SAN_FLAGS) $(PLATFORM_DEFS) $(CFLAGS_USER)
+DEFS :=
+LDLIBS := -lm -lpthread
+LDFLAGS_ALL := $(SAN_FLAGS) $(LDFLAGS)
+BACKENDS_BUILT := cpu
+
+# ---- sources: the core library (everything but main) ------------------------------------------
+LIB_SRC := $(wildcard src/core/*.c src/workloads/*.c src/results/*.c src/report/*.c \
+                      src/backends/registry.c src/backends/cpu/*.c)
+LIB_SRC += $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+EXTRA_OBJ :=
+
+# ---- optional backends (each section owns its detection; -DHAVE_X reaches only the registry and
+# the backend's own folder by convention) --------------------------------------------------------
+-include mk/blas.mk
+-include mk/opencl.mk
+-include mk/cuda.mk
+-include mk/metal.mk
+
+ALL_CFLAGS = $(BASE_CFLAGS) $(DEFS)
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(EXTRA_OBJ)
+DEPS := $(LIB_OBJ:.o=.d)
+
+.PHONY: all run test bench clean
+all: parbench
+
+parbench: $(BUILD)/parbench
+	cp $< $@
+
+$(BUILD)/parbench: $(BUILD)/src/cli/main.o $(BUILD)/libparbench.a
+	$(LINK_CC) -o $@ $^ $(LDFLAGS_ALL) $(LDLIBS)
+
+LINK_CC ?= $(CC)
+
+$(BUILD)/libparbench.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# Build facts recorded in every result file.
+BUILDINFO_DEFS = -DPB_VERSION='"$(VERSION)"' -DPB_CFLAGS='"$(strip $(OPT) $(NATIVE) $(SAN_FLAGS))"' \
+                 -DPB_BACKENDS_BUILT='"$(BACKENDS_BUILT)"'
+$(BUILD)/src/core/buildinfo.o: ALL_CFLAGS += $(BUILDINFO_DEFS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# ---- tests ---------------------------------------------------------------------------------------
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/tests/pbtest.o $(BUILD)/libparbench.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/tests/pbtest.o $(BUILD)/libparbench.a $(LDFLAGS_ALL) $(LDLIBS)
+
+test: $(BUILD)/parbench $(TEST_BIN) $(TEST_EXTRA)
+	@PB_BUILD=$(BUILD) PB_SANITIZE=$(SANITIZE) sh tests/run.sh
+
+run: parbench
+	./parbench run
+
+clean:
+	rm -rf build build-san parbench
+
+-include $(DEPS)
+-include $(TEST_BIN:=.d)

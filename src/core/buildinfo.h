@@ -1,0 +1,10 @@
+/* Facts about this build, recorded in result files: version, compiler, flags, backends. */
+#ifndef PB_BUILDINFO_H
+#define PB_BUILDINFO_H
+
+const char *pb_build_version(void);
+const char *pb_build_compiler(void);
+const char *pb_build_cflags(void);
+const char *pb_build_backends(void); /* space-separated backends compiled in */
+
+#endif

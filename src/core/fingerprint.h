@@ -1,0 +1,48 @@
+/* The machine fingerprint: what a result was measured on. Linux reads /proc and /sys; macOS uses
+ * sysctlbyname and IOKit. Fields that cannot be read stay empty / 0 / "unknown". */
+#ifndef PB_FINGERPRINT_H
+#define PB_FINGERPRINT_H
+
+#include <stdint.h>
+
+#include "status.h"
+
+#define PB_MAX_PERF_LEVELS 4
+
+typedef struct pb_perf_level {
+    char name[16];          /* "P", "E" (Apple hw.perflevelN), or "capacity-1024" style on Linux */
+    int cores;              /* physical cores at this level */
+    int logical_cores;
+} pb_perf_level;
+
+typedef struct pb_machine {
+    char label[64];         /* user label; defaults to the host name */
+    char hostname[128];
+    char os[64];            /* "Linux", "macOS" */
+    char os_version[128];   /* distribution name and version, or macOS product version */
+    char kernel[128];       /* uname -r (and -v summary) */
+    char arch[32];          /* "x86_64", "arm64" */
+    char cpu_model[128];
+    int logical_cores;
+    int physical_cores;
+    pb_perf_level perf_levels[PB_MAX_PERF_LEVELS];
+    int nperf_levels;
+    char simd[256];         /* space-separated feature list: "sse4.2 avx2 fma avx512f ..." / "neon ..." */
+    int64_t l1d_bytes;      /* per core; 0 when unknown */
+    int64_t l2_bytes;
+    int64_t l3_bytes;       /* as reported; may be the host's under virtualisation */
+    uint64_t memory_bytes;
+    char power_source[16];  /* "ac", "battery", "unknown" */
+    char virtualization[32];/* hypervisor vendor when the OS reports one, else "" */
+    /* GPU facts the OS reports without a GPU API (Apple: IORegistry), else empty/0. */
+    char gpu_name[128];
+    int gpu_cores;
+} pb_machine;
+
+/* Fills `out` for the running machine. Never fails: unreadable facts stay unknown. */
+void pb_fingerprint_read(pb_machine *out);
+
+/* Logical cores available to this process (>= 1): what "all cores" means for a run. */
+int pb_fingerprint_online_cpus(void);
+
+#endif

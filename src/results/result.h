@@ -1,0 +1,96 @@
+/* The result model: one run on one machine, as written to and read from the result file
+ * (schema "parbench-result", version 1; docs/SCHEMA.md). */
+#ifndef PB_RESULT_H
+#define PB_RESULT_H
+
+#include <stdint.h>
+
+#include "../core/backend.h"
+#include "../core/fingerprint.h"
+#include "../core/status.h"
+#include "../workloads/workload.h"
+
+#define PB_SCHEMA_NAME "parbench-result"
+#define PB_SCHEMA_VERSION 1
+
+typedef enum pb_case_status {
+    PB_CASE_OK,
+    PB_CASE_FAILED,       /* ran but errored or did not verify */
+    PB_CASE_UNSUPPORTED,  /* the backend cannot run this workload/device */
+    PB_CASE_SKIPPED       /* not run: too big for the device, interrupted, ... */
+} pb_case_status;
+
+const char *pb_case_status_name(pb_case_status status); /* "ok", "failed", "unsupported", "skipped" */
+int pb_case_status_parse(const char *name, pb_case_status *out);
+
+typedef struct pb_result {
+    char workload[24];
+    char backend[24];
+    char device_name[128];
+    int device;
+    char role[16];          /* pb_role_name() */
+    int threads;            /* CPU threads, 0 for device backends */
+    char precision[8];
+    char impl[32];
+    int ndims;
+    char dim_names[PB_MAX_DIMS][16];
+    int64_t dims[PB_MAX_DIMS];
+    pb_case_status status;
+    char reason[512];       /* why failed/unsupported/skipped; "" when ok */
+    double flops;           /* per launch */
+    double bytes;           /* per launch */
+    double work;            /* rate units x 1e9 per launch */
+    int iterations_per_sample;
+    char timer[8];          /* "host" or "device" */
+    double *samples_s;      /* seconds per launch, one per sample */
+    int nsamples;
+    double median_s, mad_s, min_s, cv;
+    int unstable;           /* cv > PB_UNSTABLE_CV */
+    double *e2e_samples_s;  /* end-to-end seconds per launch (device backends) */
+    int ne2e;
+    double e2e_median_s;
+    double rate_value;      /* work / 1e9 / median_s */
+    char rate_unit[16];
+    int has_check;
+    pb_check check;
+} pb_result;
+
+typedef struct pb_device_record {
+    char backend[24];
+    int index;
+    pb_device_info info;
+} pb_device_record;
+
+typedef struct pb_resultset {
+    /* tool */
+    char tool_version[32];
+    char compiler[128];
+    char cflags[256];
+    char backends_built[128];   /* space-separated */
+    /* run */
+    char started_at[32];        /* ISO 8601 UTC */
+    char finished_at[32];
+    char preset[16];
+    int complete;               /* 0 when interrupted */
+    double min_time_s;
+    uint64_t seed;
+    char command[512];
+    pb_machine machine;
+    pb_device_record *devices;
+    int ndevices;
+    pb_result *results;
+    int nresults;
+    int cap_results, cap_devices;
+} pb_resultset;
+
+void pb_resultset_init(pb_resultset *set);
+void pb_resultset_free(pb_resultset *set); /* frees owned arrays; accepts NULL */
+/* Appends a zeroed result and returns it (NULL when out of memory). The set owns its sample arrays. */
+pb_result *pb_resultset_add_result(pb_resultset *set);
+pb_device_record *pb_resultset_add_device(pb_resultset *set);
+
+/* Copies n samples into a freshly allocated array owned by the result. */
+pb_status pb_result_set_samples(pb_result *r, const double *samples, int n, pb_msg *msg);
+pb_status pb_result_set_e2e_samples(pb_result *r, const double *samples, int n, pb_msg *msg);
+
+#endif
