@@ -78,8 +78,10 @@ typedef struct pb_backend {
     pb_status (*device_info)(void *ctx, int device, pb_device_info *out);
     /* Writes up to `max` variants of workload `id`; returns how many (0: not supported here). */
     int (*variants)(void *ctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out, int max);
-    /* Prepares one case: allocates device buffers, uploads inputs, compiles kernels. On failure the
-     * message says why (compile log, out of memory). `problem` outlives the case. */
+    /* Prepares one case: allocates device buffers, uploads every buffer (outputs too: they hold
+     * the poison pattern, so stale device memory can never pass verification), compiles kernels.
+     * On failure the message says why (compile log, out of memory); PB_ERR_UNSUPPORTED means the
+     * case does not fit this device and is reported as skipped. `problem` outlives the case. */
     pb_status (*case_create)(void *ctx, const pb_variant *variant, pb_problem *problem, void **kase,
                              pb_msg *msg);
     /* Runs `launches` back-to-back launches and reports their total time in seconds: device timers

@@ -20,10 +20,15 @@ typedef struct pb_runner_opts {
     pb_pool *pool;              /* for expensive references in verification */
     int pool_threads;
     volatile sig_atomic_t *interrupted; /* set by the SIGINT handler; may be NULL */
+    int verify_only;            /* warm up and verify, take no timed samples (selftest) */
 } pb_runner_opts;
 
 /* Fills defaults for unset (zero) fields. */
 void pb_runner_opts_defaults(pb_runner_opts *opts);
+
+/* Fills the descriptive fields of `out` (names, sizes, FLOP and byte counts) without running. */
+void pb_runner_describe_only(const pb_backend *backend, void *ctx, const pb_variant *variant,
+                             const pb_problem *problem, pb_result *out);
 
 /* Measures one case and fills `out` (which the caller has zeroed and named). Never aborts the run:
  * errors become out->status = failed/skipped with a reason. Returns PB_ERR_INTERRUPTED when the

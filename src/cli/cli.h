@@ -1,0 +1,68 @@
+/* The command-line interface: one function per subcommand, and the pieces they share. Only this
+ * layer prints to the user and turns statuses into exit codes (0 ok, 1 a case failed, 2 bad usage). */
+#ifndef PB_CLI_H
+#define PB_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../core/backend.h"
+#include "../results/result.h"
+#include "session.h"
+
+#define PB_MAX_THREAD_COUNTS 32
+#define PB_MAX_PLANNED 1024
+
+typedef struct pb_run_config {
+    pb_preset preset;
+    int workloads[PB_WL_COUNT];     /* 1 = chosen */
+    const char *backends[PB_MAX_BACKENDS];
+    int nbackends;                  /* 0 = all */
+    int threads[PB_MAX_THREAD_COUNTS];
+    int nthreads;
+    int all_threads;
+    double min_time;                /* 0 = the preset's default */
+    const char *label;
+    const char *output;
+    int no_save;
+    uint64_t seed;
+} pb_run_config;
+
+/* One planned case: a workload on a backend slot with one variant. */
+typedef struct pb_plan_item {
+    pb_workload_id id;
+    int slot;
+    pb_variant variant;
+} pb_plan_item;
+
+typedef struct pb_planned_list {
+    pb_plan_item items[PB_MAX_PLANNED];
+    int n;
+} pb_planned_list;
+
+int pb_cmd_run(int argc, char **argv);
+int pb_cmd_list(int argc, char **argv);
+int pb_cmd_info(int argc, char **argv);
+int pb_cmd_selftest(int argc, char **argv);
+
+/* Parses `run` options (exposed for tests). */
+pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_msg *msg);
+
+/* Plans workload x backend x variant, in workload order. Returns the number of cases. */
+int pb_cli_plan(const pb_session *session, const int *workloads, const pb_variant_request *req,
+                int include_cpu_devices, pb_planned_list *plan);
+
+/* "cpu cpu-all (2 threads)" / "opencl gpu dev0 own". */
+void pb_cli_variant_name(const pb_backend_slot *slot, const pb_variant *v, char *out, size_t size);
+
+/* Prints "parbench CMD: MESSAGE" to stderr and returns 2. */
+int pb_cli_usage_error(const char *command, const char *message);
+
+/* The results table printed after a run. */
+void pb_cli_print_table(const pb_resultset *set, FILE *out);
+int pb_cli_any_failed(const pb_resultset *set);
+
+/* Current UTC time as ISO 8601 ("2026-11-27T06:45:00Z") and as a file-name stamp. Either may be NULL. */
+void pb_cli_utc_now(char *iso, size_t iso_size, char *stamp, size_t stamp_size);
+
+#endif

@@ -1,0 +1,426 @@
+/* `parbench run`: measure the chosen workloads on every chosen backend, print a table, and save
+ * the result file atomically. Ctrl-C stops after the current sample and saves what was measured. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/buildinfo.h"
+#include "../core/fingerprint.h"
+#include "../core/runner.h"
+#include "../core/timer.h"
+#include "../results/json_write.h"
+#include "cli.h"
+#include "opts.h"
+#include "session.h"
+
+enum { OPT_PRESET, OPT_WORKLOADS, OPT_BACKENDS, OPT_THREADS, OPT_MIN_TIME, OPT_LABEL, OPT_OUTPUT,
+       OPT_NO_SAVE, OPT_SEED, OPT_HELP };
+
+static const pb_opt_spec pb_run_specs[] = {
+    { "preset", 'p', 1, OPT_PRESET, "NAME", "problem sizes: tiny, quick, standard (default), large" },
+    { "workloads", 'w', 1, OPT_WORKLOADS, "LIST", "workloads to run, e.g. sgemm,triad (default: all)" },
+    { "backends", 'b', 1, OPT_BACKENDS, "LIST", "backends to use, e.g. cpu,metal (default: all found)" },
+    { "threads", 't', 1, OPT_THREADS, "LIST", "CPU thread counts, e.g. 1,all or 1,2,4 (default: 1,all)" },
+    { "min-time", 0, 1, OPT_MIN_TIME, "S", "minimum seconds of sampling per case (default per preset)" },
+    { "label", 'l', 1, OPT_LABEL, "NAME", "name of this machine in results (default: host name)" },
+    { "output", 'o', 1, OPT_OUTPUT, "FILE", "result file (default: results/<label>-<UTC time>.json)" },
+    { "no-save", 0, 0, OPT_NO_SAVE, "", "do not write a result file" },
+    { "seed", 0, 1, OPT_SEED, "N", "seed for the input data (default 1; keep it to compare machines)" },
+    { "help", 'h', 0, OPT_HELP, "", "show this help" },
+};
+#define PB_RUN_NSPECS ((int)(sizeof pb_run_specs / sizeof pb_run_specs[0]))
+
+/* Minimum sampling time per case, per preset: tiny is for checking, not measuring. */
+static const double pb_preset_min_time[PB_PRESET_COUNT] = { 0.05, 0.2, 1.0, 2.0 };
+
+static volatile sig_atomic_t pb_interrupt_flag;
+
+static void pb_on_sigint(int sig)
+{
+    (void)sig;
+    pb_interrupt_flag = 1;
+    /* A second Ctrl-C ends the program at once. */
+    signal(SIGINT, SIG_DFL);
+}
+
+static void pb_run_help(void)
+{
+    printf("usage: parbench run [options]\n\n"
+           "Measures each workload on one core, on all cores and on every GPU backend found, verifies\n"
+           "every result, prints a table and saves a result file to compare with another machine.\n\n");
+    pb_opts_print_help(pb_run_specs, PB_RUN_NSPECS);
+    printf("\nExamples:\n  parbench run --preset quick\n  parbench run -w sgemm,nbody -t 1,2,4,all\n"
+           "  parbench run -b opencl --preset tiny --no-save\n");
+}
+
+static pb_status pb_run_parse_threads(char *text, pb_run_config *cfg, pb_msg *msg)
+{
+    const char *items[PB_MAX_THREAD_COUNTS];
+    int n;
+    pb_status st = pb_opts_split("--threads", text, items, PB_MAX_THREAD_COUNTS, &n, msg);
+    if (st != PB_OK)
+        return st;
+    cfg->nthreads = 0;
+    for (int i = 0; i < n; i++) {
+        long v;
+        if (strcmp(items[i], "all") == 0)
+            v = cfg->all_threads;
+        else if ((st = pb_opts_int("--threads", items[i], 1, 1024, &v, msg)) != PB_OK)
+            return strcmp(items[i], "0") == 0
+                       ? pb_msg_set(msg, PB_ERR_USAGE, "--threads: 0 is not a thread count; use 1 or more, or 'all'")
+                       : st;
+        int dup = 0;
+        for (int j = 0; j < cfg->nthreads; j++)
+            dup |= cfg->threads[j] == v;
+        if (!dup)
+            cfg->threads[cfg->nthreads++] = (int)v;
+    }
+    return PB_OK;
+}
+
+static pb_status pb_run_parse_workloads(char *text, pb_run_config *cfg, pb_msg *msg)
+{
+    const char *items[PB_WL_COUNT * 2];
+    int n;
+    pb_status st = pb_opts_split("--workloads", text, items, PB_WL_COUNT * 2, &n, msg);
+    if (st != PB_OK)
+        return st;
+    memset(cfg->workloads, 0, sizeof cfg->workloads);
+    for (int i = 0; i < n; i++) {
+        const pb_workload *wl = pb_workload_find(items[i]);
+        if (!wl) {
+            char known[256] = "";
+            for (int k = 0; k < PB_WL_COUNT; k++) {
+                size_t len = strlen(known);
+                snprintf(known + len, sizeof known - len, "%s%s", k ? ", " : "", pb_workload_get((pb_workload_id)k)->name);
+            }
+            return pb_msg_set(msg, PB_ERR_USAGE, "unknown workload '%s'; known workloads: %s", items[i], known);
+        }
+        cfg->workloads[wl->id] = 1;
+    }
+    return PB_OK;
+}
+
+pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_msg *msg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->preset = PB_PRESET_STANDARD;
+    cfg->seed = 1;
+    cfg->all_threads = pb_fingerprint_online_cpus();
+    cfg->threads[0] = 1;
+    cfg->threads[1] = cfg->all_threads;
+    cfg->nthreads = cfg->all_threads > 1 ? 2 : 1;
+    for (int i = 0; i < PB_WL_COUNT; i++)
+        cfg->workloads[i] = 1;
+    *help = 0;
+
+    pb_opt_match m[64];
+    const char *pos[64];
+    int nm, np;
+    pb_status st = pb_opts_parse("run", pb_run_specs, PB_RUN_NSPECS, argc, argv, m, &nm, pos, &np, 64, msg);
+    if (st != PB_OK)
+        return st;
+    if (np > 0)
+        return pb_msg_set(msg, PB_ERR_USAGE, "unexpected argument '%s' for 'parbench run'; see 'parbench run --help'", pos[0]);
+    for (int i = 0; i < nm && st == PB_OK; i++) {
+        char *v = (char *)m[i].value;
+        long seed;
+        switch (m[i].id) {
+        case OPT_PRESET: st = pb_preset_parse(v, &cfg->preset, msg); break;
+        case OPT_WORKLOADS: st = pb_run_parse_workloads(v, cfg, msg); break;
+        case OPT_BACKENDS: st = pb_opts_split("--backends", v, cfg->backends, PB_MAX_BACKENDS, &cfg->nbackends, msg); break;
+        case OPT_THREADS: st = pb_run_parse_threads(v, cfg, msg); break;
+        case OPT_MIN_TIME: st = pb_opts_double("--min-time", v, 0.001, 3600, &cfg->min_time, msg); break;
+        case OPT_LABEL: cfg->label = v; break;
+        case OPT_OUTPUT: cfg->output = v; break;
+        case OPT_NO_SAVE: cfg->no_save = 1; break;
+        case OPT_SEED:
+            st = pb_opts_int("--seed", v, 0, 2147483647L, &seed, msg);
+            cfg->seed = (uint64_t)seed;
+            break;
+        case OPT_HELP: *help = 1; break;
+        }
+    }
+    if (st == PB_OK && cfg->label && !cfg->label[0])
+        st = pb_msg_set(msg, PB_ERR_USAGE, "--label: the label is empty; give a name such as 'm3-pro'");
+    return st;
+}
+
+/* The label as a file-name part: letters, digits, '-', '_' and '.' kept, the rest become '-'. */
+static void pb_run_safe_name(const char *label, char *out, size_t size)
+{
+    size_t i = 0;
+    for (; label[i] && i + 1 < size; i++) {
+        char c = label[i];
+        int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                   c == '_' || c == '.';
+        out[i] = keep ? c : '-';
+    }
+    out[i] = '\0';
+}
+
+/* Decides the result path and checks, before anything is measured, that it can be written. */
+static pb_status pb_run_output_path(const pb_run_config *cfg, const char *label, const char *stamp,
+                                    char *path, size_t size, pb_msg *msg)
+{
+    if (cfg->output) {
+        pb_strlcpy(path, cfg->output, size);
+    } else {
+        char safe[64];
+        pb_run_safe_name(label, safe, sizeof safe);
+        if (mkdir("results", 0777) != 0 && errno != EEXIST)
+            return pb_msg_set(msg, PB_ERR_USAGE, "cannot create the directory 'results': %s; choose a path with -o",
+                              strerror(errno));
+        snprintf(path, size, "results/%s-%s.json", safe, stamp);
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return pb_msg_set(msg, PB_ERR_USAGE, "cannot write the result file '%s': it is a directory; give a file name with -o", path);
+    char dir[1024];
+    pb_strlcpy(dir, path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        pb_strlcpy(dir, ".", sizeof dir);
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return pb_msg_set(msg, PB_ERR_USAGE, "cannot write the result file '%s': directory '%s' does not exist; create it or choose another path with -o", path, dir);
+    if (access(dir, W_OK) != 0)
+        return pb_msg_set(msg, PB_ERR_USAGE, "cannot write the result file '%s': directory '%s' is not writable; choose another path with -o", path, dir);
+    return PB_OK;
+}
+
+static void pb_run_fill_header(pb_resultset *set, const pb_run_config *cfg, int argc, char **argv)
+{
+    pb_strlcpy(set->tool_version, pb_build_version(), sizeof set->tool_version);
+    pb_strlcpy(set->compiler, pb_build_compiler(), sizeof set->compiler);
+    pb_strlcpy(set->cflags, pb_build_cflags(), sizeof set->cflags);
+    pb_strlcpy(set->backends_built, pb_build_backends(), sizeof set->backends_built);
+    pb_strlcpy(set->preset, pb_preset_name(cfg->preset), sizeof set->preset);
+    set->seed = cfg->seed;
+    set->min_time_s = cfg->min_time > 0 ? cfg->min_time : pb_preset_min_time[cfg->preset];
+    size_t len = (size_t)snprintf(set->command, sizeof set->command, "parbench run");
+    for (int i = 0; i < argc && len < sizeof set->command; i++)
+        len += (size_t)snprintf(set->command + len, sizeof set->command - len, " %s", argv[i]);
+}
+
+void pb_cli_utc_now(char *iso, size_t iso_size, char *stamp, size_t stamp_size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    if (iso)
+        strftime(iso, iso_size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (stamp)
+        strftime(stamp, stamp_size, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+static void pb_run_record_devices(pb_resultset *set, const pb_session *session)
+{
+    for (int s = 0; s < session->nslots; s++) {
+        const pb_backend_slot *slot = &session->slots[s];
+        if (!slot->ctx)
+            continue;
+        int n = slot->entry->backend->device_count(slot->ctx);
+        for (int d = 0; d < n; d++) {
+            pb_device_record *rec = pb_resultset_add_device(set);
+            if (!rec)
+                return;
+            pb_strlcpy(rec->backend, slot->entry->name, sizeof rec->backend);
+            rec->index = d;
+            slot->entry->backend->device_info(slot->ctx, d, &rec->info);
+        }
+    }
+}
+
+int pb_cli_plan(const pb_session *session, const int *workloads, const pb_variant_request *req,
+                int include_cpu_devices, pb_planned_list *plan)
+{
+    plan->n = 0;
+    for (int w = 0; w < PB_WL_COUNT; w++) {
+        if (!workloads[w])
+            continue;
+        for (int s = 0; s < session->nslots; s++) {
+            pb_variant v[PB_MAX_VARIANTS];
+            int n = pb_session_variants(session, s, (pb_workload_id)w, req, include_cpu_devices, v, PB_MAX_VARIANTS);
+            for (int i = 0; i < n && plan->n < PB_MAX_PLANNED; i++) {
+                plan->items[plan->n].id = (pb_workload_id)w;
+                plan->items[plan->n].slot = s;
+                plan->items[plan->n].variant = v[i];
+                plan->n++;
+            }
+        }
+    }
+    return plan->n;
+}
+
+static void pb_run_progress(int tty, int index, int total, const pb_plan_item *item, const pb_session *session,
+                            double elapsed)
+{
+    char eta[32] = "";
+    if (index > 0) {
+        double left = elapsed / index * (total - index);
+        snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
+    }
+    char who[64];
+    pb_cli_variant_name(&session->slots[item->slot], &item->variant, who, sizeof who);
+    if (tty)
+        fprintf(stderr, "\r\033[K[%2d/%d] %-10s %s%s", index + 1, total, pb_workload_get(item->id)->name, who, eta);
+    else
+        fprintf(stderr, "[%2d/%d] %-10s %s%s\n", index + 1, total, pb_workload_get(item->id)->name, who, eta);
+    fflush(stderr);
+}
+
+void pb_cli_variant_name(const pb_backend_slot *slot, const pb_variant *v, char *out, size_t size)
+{
+    if (v->threads > 0)
+        snprintf(out, size, "%s %s (%d thread%s)", slot->entry->name, pb_role_name(v->role), v->threads,
+                 v->threads == 1 ? "" : "s");
+    else
+        snprintf(out, size, "%s %s dev%d %s%s%s", slot->entry->name, pb_role_name(v->role), v->device, v->impl,
+                 strcmp(v->precision, "fp32") && strcmp(v->precision, "u32") ? " " : "",
+                 strcmp(v->precision, "fp32") && strcmp(v->precision, "u32") ? v->precision : "");
+}
+
+/* Measures every planned case, workload by workload, so one problem is in memory at a time. */
+static pb_status pb_run_cases(const pb_run_config *cfg, pb_session *session, const pb_planned_list *plan,
+                              pb_resultset *set, pb_pool *verify_pool, int tty)
+{
+    pb_runner_opts ro = { 0 };
+    ro.min_time_s = cfg->min_time > 0 ? cfg->min_time : pb_preset_min_time[cfg->preset];
+    ro.pool = verify_pool;
+    ro.pool_threads = cfg->all_threads;
+    ro.interrupted = &pb_interrupt_flag;
+    pb_runner_opts_defaults(&ro);
+
+    double start = pb_time_now();
+    pb_status outcome = PB_OK;
+    for (int i = 0; i < plan->n;) {
+        pb_workload_id id = plan->items[i].id;
+        const pb_workload *wl = pb_workload_get(id);
+        pb_problem problem;
+        memset(&problem, 0, sizeof problem);
+        pb_msg msg = { "" };
+        pb_status made = wl->create(&wl->sizes[cfg->preset], cfg->seed, &problem, &msg);
+        for (; i < plan->n && plan->items[i].id == id; i++) {
+            const pb_plan_item *item = &plan->items[i];
+            const pb_backend_slot *slot = &session->slots[item->slot];
+            pb_run_progress(tty, i, plan->n, item, session, pb_time_now() - start);
+            pb_result *r = pb_resultset_add_result(set);
+            if (!r)
+                return PB_ERR_NOMEM;
+            if (made != PB_OK) {
+                pb_problem tmp = { .id = id, .dims = wl->sizes[cfg->preset] };
+                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, &tmp, r);
+                r->status = made == PB_ERR_NOMEM ? PB_CASE_SKIPPED : PB_CASE_FAILED;
+                snprintf(r->reason, sizeof r->reason, "could not make the inputs: %s", msg.text);
+                continue;
+            }
+            if (outcome == PB_ERR_INTERRUPTED) {
+                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, &problem, r);
+                r->status = PB_CASE_SKIPPED;
+                pb_strlcpy(r->reason, "interrupted before this case ran", sizeof r->reason);
+                continue;
+            }
+            if (pb_runner_run_case(slot->entry->backend, slot->ctx, &item->variant, &problem, &ro, r) ==
+                PB_ERR_INTERRUPTED)
+                outcome = PB_ERR_INTERRUPTED;
+        }
+        pb_problem_destroy(&problem);
+    }
+    if (tty)
+        fprintf(stderr, "\r\033[K");
+    return outcome;
+}
+
+static void pb_run_report_unavailable(const pb_session *session)
+{
+    for (int s = 0; s < session->nslots; s++) {
+        const pb_backend_slot *slot = &session->slots[s];
+        /* Backends not built are noise in a default run; say so only when the user named them. */
+        if (!slot->ctx && (slot->named || slot->entry->backend))
+            fprintf(stderr, "%s: unavailable: %s\n", slot->entry->name, slot->why.text);
+    }
+}
+
+int pb_cmd_run(int argc, char **argv)
+{
+    pb_run_config cfg;
+    int help;
+    pb_msg msg = { "" };
+    if (pb_run_parse(argc, argv, &cfg, &help, &msg) != PB_OK)
+        return pb_cli_usage_error("run", msg.text);
+    if (help) {
+        pb_run_help();
+        return 0;
+    }
+    pb_resultset set;
+    pb_resultset_init(&set);
+    pb_fingerprint_read(&set.machine);
+    const char *label = cfg.label ? cfg.label : set.machine.hostname[0] ? set.machine.hostname : "machine";
+    pb_strlcpy(set.machine.label, label, sizeof set.machine.label);
+    char stamp[32], path[1024] = "";
+    pb_cli_utc_now(set.started_at, sizeof set.started_at, stamp, sizeof stamp);
+    if (!cfg.no_save && pb_run_output_path(&cfg, label, stamp, path, sizeof path, &msg) != PB_OK) {
+        pb_resultset_free(&set);
+        return pb_cli_usage_error("run", msg.text);
+    }
+    pb_session session;
+    if (pb_session_open(&session, cfg.backends, cfg.nbackends, &msg) != PB_OK) {
+        pb_resultset_free(&set);
+        return pb_cli_usage_error("run", msg.text);
+    }
+    pb_run_fill_header(&set, &cfg, argc, argv);
+    pb_run_record_devices(&set, &session);
+    pb_run_report_unavailable(&session);
+
+    pb_variant_request req = { cfg.threads, cfg.nthreads, cfg.all_threads };
+    pb_planned_list *plan = malloc(sizeof *plan);
+    pb_pool *pool = NULL;
+    int code = 0;
+    if (!plan || pb_pool_create(cfg.all_threads, &pool, &msg) != PB_OK) {
+        fprintf(stderr, "parbench run: %s\n", plan ? msg.text : "out of memory");
+        code = 1;
+        goto done;
+    }
+    if (pb_cli_plan(&session, cfg.workloads, &req, 0, plan) == 0) {
+        code = pb_cli_usage_error("run", "nothing to run: none of the chosen backends is available here; see 'parbench list'");
+        goto done;
+    }
+    printf("parbench %s on %s (%s, %d logical cores), preset %s, %d cases\n", pb_build_version(),
+           set.machine.label, set.machine.cpu_model, set.machine.logical_cores, set.preset, plan->n);
+    fflush(stdout);
+    pb_interrupt_flag = 0;
+    signal(SIGINT, pb_on_sigint);
+    pb_status st = pb_run_cases(&cfg, &session, plan, &set, pool, isatty(STDERR_FILENO));
+    signal(SIGINT, SIG_DFL);
+    set.complete = st == PB_OK;
+    pb_cli_utc_now(set.finished_at, sizeof set.finished_at, NULL, 0);
+    if (st == PB_ERR_INTERRUPTED)
+        fprintf(stderr, "interrupted: saving the cases measured so far (the file is marked incomplete)\n");
+    pb_cli_print_table(&set, stdout);
+    code = pb_cli_any_failed(&set) || st != PB_OK ? 1 : 0;
+    if (!cfg.no_save) {
+        if (pb_json_write_resultset(&set, path, &msg) != PB_OK) {
+            fprintf(stderr, "parbench run: %s\n", msg.text);
+            code = 1;
+        } else {
+            printf("\nSaved %s\n", path);
+            printf("Compare with another machine's result file:\n  parbench compare %s OTHER.json\n", path);
+        }
+    }
+done:
+    pb_pool_free(pool);
+    free(plan);
+    pb_session_close(&session);
+    pb_resultset_free(&set);
+    return code;
+}

@@ -1,0 +1,59 @@
+/* parbench's entry point: dispatches the subcommand. `parbench` alone runs the benchmark. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/buildinfo.h"
+#include "../report/compare_cli.h"
+#include "cli.h"
+
+typedef struct pb_command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} pb_command;
+
+static const pb_command pb_commands[] = {
+    { "run", pb_cmd_run, "measure every workload on one core, all cores and the GPU; save a result file" },
+    { "list", pb_cmd_list, "workloads, backends and devices found here (and how to add missing ones)" },
+    { "info", pb_cmd_info, "this machine's fingerprint" },
+    { "selftest", pb_cmd_selftest, "every backend x workload at tiny size, verified: one pass/fail table" },
+    { "compare", pb_compare_main, "is machine B faster than machine A, and where? (two or more result files)" },
+};
+
+static void pb_main_help(void)
+{
+    printf("usage: parbench [COMMAND] [options]\n\n"
+           "parbench shows what this machine's parallel hardware does on real, verified workloads\n"
+           "(one CPU core, all cores, the GPU) and compares machines with statistics.\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof pb_commands / sizeof pb_commands[0]; i++)
+        printf("  %-10s %s\n", pb_commands[i].name, pb_commands[i].summary);
+    printf("\nWith no command, parbench runs 'run'. 'parbench COMMAND --help' shows a command's options.\n"
+           "  --version   print the version\n  --help      show this help\n");
+}
+
+int pb_cli_usage_error(const char *command, const char *message)
+{
+    fprintf(stderr, "parbench %s: %s\n", command, message);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || argv[1][0] == '-') {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+            pb_main_help();
+            return 0;
+        }
+        if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+            printf("parbench %s (%s; backends: %s)\n", pb_build_version(), pb_build_compiler(), pb_build_backends());
+            return 0;
+        }
+        return pb_cmd_run(argc - 1, argv + 1);
+    }
+    for (size_t i = 0; i < sizeof pb_commands / sizeof pb_commands[0]; i++)
+        if (strcmp(argv[1], pb_commands[i].name) == 0)
+            return pb_commands[i].fn(argc - 2, argv + 2);
+    fprintf(stderr, "parbench: unknown command '%s'; commands are run, list, info, selftest, compare "
+                    "(see 'parbench --help')\n", argv[1]);
+    return 2;
+}
