@@ -6,6 +6,7 @@
 # Optional backends are detected here; force one off with OPENCL=0, CUDA=0, BLAS=0, METAL=0.
 
 VERSION := 0.1.0
+.DEFAULT_GOAL := all
 UNAME_S := $(shell uname -s)
 CC ?= cc
 ifeq ($(origin CC),default)
@@ -53,12 +54,15 @@ EXTRA_OBJ :=
 -include mk/opencl.mk
 -include mk/cuda.mk
 -include mk/metal.mk
+-include mk/kernels.mk
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(DEFS)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(EXTRA_OBJ)
 DEPS := $(LIB_OBJ:.o=.d)
 
 .PHONY: all run test bench clean
+# Keep intermediate objects (the test harness) between runs.
+.SECONDARY:
 all: parbench
 
 parbench: $(BUILD)/parbench

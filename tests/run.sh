@@ -11,7 +11,7 @@ tally() { # $1: name, $2: output file, $3: exit code
     set -- $line "$1" "$3"
     p=$2; f=$4; s=$6
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-    [ "$f" -eq 0 ] || broken="$broken $7"
+    [ "$f" -eq 0 ] || broken="$broken $8"
 }
 out=$(mktemp)
 for t in "$BUILD"/tests/test_*; do
@@ -25,6 +25,7 @@ for t in "$BUILD"/tests/test_*; do
 done
 for s in tests/cli_*.sh; do
     [ -f "$s" ] || continue
+    [ "$s" = tests/cli_lib.sh ] && continue
     name=$(basename "$s")
     echo "== $name"
     PB_BIN="$BUILD/parbench" sh "$s" >"$out" 2>&1; rc=$?

@@ -60,6 +60,19 @@ int pb_cmd_info(int argc, char **argv)
     return 0;
 }
 
+/* Whether the backend runs GPU-dialect kernels on this device although it is a CPU. */
+static int pb_list_runs_as_device_cpu(const pb_backend_slot *slot, int device)
+{
+    int one = 1;
+    pb_variant_request req = { &one, 1, 1 };
+    pb_variant v[PB_MAX_VARIANTS];
+    int n = slot->entry->backend->variants(slot->ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
+    for (int i = 0; i < n; i++)
+        if (v[i].device == device && v[i].role == PB_ROLE_DEVICE_CPU)
+            return 1;
+    return 0;
+}
+
 static void pb_list_devices(const pb_backend_slot *slot)
 {
     const pb_backend *b = slot->entry->backend;
@@ -79,7 +92,7 @@ static void pb_list_devices(const pb_backend_slot *slot)
         if (info.extra[0])
             printf(", %s", info.extra);
         printf("\n");
-        if (info.type == PB_DEVICE_CPU && strcmp(slot->entry->name, "cpu") != 0)
+        if (pb_list_runs_as_device_cpu(slot, d))
             printf("      a CPU device: its results are labelled %s, never gpu; run it with -b %s\n",
                    pb_role_name(PB_ROLE_DEVICE_CPU), slot->entry->name);
     }
@@ -102,7 +115,7 @@ int pb_cmd_list(int argc, char **argv)
         for (int i = 0; i < wl->ndims; i++)
             len += (size_t)snprintf(size + len, sizeof size - len, "%s%s=%lld", i ? " " : "", wl->dim_names[i],
                                     (long long)wl->sizes[PB_PRESET_STANDARD].v[i]);
-        printf("  %-11s %-26s %-8s %s\n", wl->name, size, wl->rate_unit, wl->summary);
+        printf("  %-11s %-36s %-8s %s\n", wl->name, size, wl->rate_unit, wl->summary);
     }
     pb_session session;
     pb_msg msg;

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "../core/buildinfo.h"
-#include "../report/compare_cli.h"
+#include "../report/compare.h"
 #include "cli.h"
 
 typedef struct pb_command {
@@ -12,12 +12,15 @@ typedef struct pb_command {
     const char *summary;
 } pb_command;
 
+/* compare parses its own arguments and, unlike the others, expects its name in argv[0]. */
+static int pb_cmd_compare(int argc, char **argv) { return pb_compare_main(argc + 1, argv - 1); }
+
 static const pb_command pb_commands[] = {
     { "run", pb_cmd_run, "measure every workload on one core, all cores and the GPU; save a result file" },
     { "list", pb_cmd_list, "workloads, backends and devices found here (and how to add missing ones)" },
     { "info", pb_cmd_info, "this machine's fingerprint" },
     { "selftest", pb_cmd_selftest, "every backend x workload at tiny size, verified: one pass/fail table" },
-    { "compare", pb_compare_main, "is machine B faster than machine A, and where? (two or more result files)" },
+    { "compare", pb_cmd_compare, "is machine B faster than machine A, and where? (two or more result files)" },
 };
 
 static void pb_main_help(void)
@@ -29,12 +32,6 @@ static void pb_main_help(void)
         printf("  %-10s %s\n", pb_commands[i].name, pb_commands[i].summary);
     printf("\nWith no command, parbench runs 'run'. 'parbench COMMAND --help' shows a command's options.\n"
            "  --version   print the version\n  --help      show this help\n");
-}
-
-int pb_cli_usage_error(const char *command, const char *message)
-{
-    fprintf(stderr, "parbench %s: %s\n", command, message);
-    return 2;
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,8 @@
 /* Option parsing for the subcommands (see opts.h). */
 #include "opts.h"
 
+#include "cli.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -121,4 +123,10 @@ pb_status pb_opts_split(const char *option, char *text, const char **items, int 
         p = comma + 1;
     }
     return PB_OK;
+}
+
+int pb_cli_usage_error(const char *command, const char *message)
+{
+    fprintf(stderr, "parbench %s: %s\n", command, message);
+    return 2;
 }

@@ -66,6 +66,16 @@ typedef struct pb_buffer {
  *   histogram:  data (in, n u32), bins (out, 256 u32)
  * The stencil runs `steps` steps per launch from `grid`, ping-ponging between out and tmp so that
  * the last step writes `out` (step s writes out when (steps - 1 - s) is even, else tmp). */
+
+/* The reduce rule for every backend: no input may pass through more than PB_REDUCE_MAX_CHAIN
+ * sequential fp32 additions before joining a tree, and the trees that combine those partial sums
+ * may add at most 2 log2(n) more levels. For example: serial (or per-SIMD-lane) sums of slices of at
+ * most 4096 elements, then pairwise or work-group trees; two serial levels must share the 4096.
+ * The verification tolerance, (4096 + 2 log2 n) u sum|x|, is the worst-case error of such a sum; a
+ * plain serial loop over all n would let the running sum grow so large that small inputs round
+ * away. */
+#define PB_REDUCE_MAX_CHAIN 4096
+
 typedef struct pb_problem {
     pb_workload_id id;
     pb_dims dims;
@@ -89,10 +99,12 @@ typedef struct pb_problem {
 typedef struct pb_check {
     int ok;
     char method[96];        /* e.g. "full fp64 reference", "Freivalds x2 (fp64)", "exact counts" */
-    double max_err;         /* the largest error found, in the units `tolerance` is in */
+    double max_err;         /* the largest error found, in the units `tolerance` is in (INFINITY when
+                             * an output is NaN or infinite) */
     double tolerance;       /* the bound the error must not exceed (derived from size and precision) */
     int64_t bad;            /* number of output elements beyond tolerance */
-    int64_t first_bad;      /* index of the first bad element, or -1 */
+    int64_t first_bad;      /* index of the first bad element, or -1 (checks by row or by body
+                             * count and index each bad row or body by its first element) */
 } pb_check;
 
 typedef struct pb_workload {
@@ -112,7 +124,9 @@ typedef struct pb_workload {
     pb_status (*create)(const pb_dims *dims, uint64_t seed, pb_problem *out, pb_msg *msg);
     /* Checks the output buffers. May compute and cache the reference in problem->ref, using the
      * pool (up to `threads` threads) for expensive references. `unit_roundoff` is the precision
-     * the backend computed in (2^-24 for fp32, 2^-11 for tf32); the tolerance scales with it. */
+     * the backend computed in (2^-24 for fp32, 2^-11 for tf32); the tolerance scales with it.
+     * Returns PB_OK whenever the check ran, passed or not (out->ok says which); an error status
+     * only when it could not run (out of memory). */
     pb_status (*verify)(pb_problem *problem, pb_pool *pool, int threads, double unit_roundoff,
                         pb_check *out, pb_msg *msg);
 } pb_workload;

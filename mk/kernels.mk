@@ -1,0 +1,19 @@
+# GPU kernel sources embedded into the binary: tools/embed.c (built with the host compiler) turns
+# kernels/pb_params.h + kernels/dialect.h + kernels/*.pbk into $(BUILD)/gen/pb_kernel_sources.c,
+# which defines pb_kernel_source[] (declared in kernels/pb_kernel_sources.h).
+
+KERNEL_FILES := kernels/pb_params.h kernels/dialect.h $(sort $(wildcard kernels/*.pbk))
+EMBED := $(BUILD)/tools/pb_embed
+
+$(EMBED): tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 $(WARN) -o $@ $<
+
+$(BUILD)/gen/pb_kernel_sources.c: $(EMBED) $(KERNEL_FILES)
+	@mkdir -p $(dir $@)
+	$(EMBED) pb_kernel_source $@ $(KERNEL_FILES)
+
+$(BUILD)/gen/pb_kernel_sources.o: $(BUILD)/gen/pb_kernel_sources.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+EXTRA_OBJ += $(BUILD)/gen/pb_kernel_sources.o

@@ -1,0 +1,190 @@
+/* The cpu backend: parbench's own C kernels on a persistent pthreads pool, one variant per thread
+ * count asked for. Kernels live in cpu_<workload>.c; this file is the pb_backend table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../core/backend.h"
+#include "../../core/fingerprint.h"
+#include "../../core/mem.h"
+#include "../../core/timer.h"
+#include "cpu_kernels.h"
+#include "cpu_simd.h"
+
+typedef struct pb_cpu_ctx {
+    pb_pool *pool;
+    int max_threads;
+    char describe[160];
+} pb_cpu_ctx;
+
+static const pb_cpu_kernel *const pb_cpu_kernels[PB_WL_COUNT] = {
+    [PB_WL_SGEMM] = &pb_cpu_sgemm,     [PB_WL_TRIAD] = &pb_cpu_triad,
+    [PB_WL_REDUCE] = &pb_cpu_reduce,   [PB_WL_STENCIL] = &pb_cpu_stencil,
+    [PB_WL_NBODY] = &pb_cpu_nbody,     [PB_WL_MANDELBROT] = &pb_cpu_mandelbrot,
+    [PB_WL_HISTOGRAM] = &pb_cpu_histogram,
+};
+
+#if defined(__AVX512F__)
+#define PB_CPU_ISA "AVX-512"
+#elif defined(__AVX2__)
+#define PB_CPU_ISA "AVX2"
+#elif defined(__AVX__)
+#define PB_CPU_ISA "AVX"
+#elif defined(__ARM_NEON)
+#define PB_CPU_ISA "NEON"
+#elif defined(__SSE2__)
+#define PB_CPU_ISA "SSE2"
+#else
+#define PB_CPU_ISA "generic"
+#endif
+
+static pb_status pb_cpu_init(void **ctx, pb_msg *why)
+{
+    pb_cpu_ctx *c = pb_alloc(sizeof *c);
+    if (!c)
+        return pb_msg_set(why, PB_ERR_NOMEM, "out of memory starting the cpu backend");
+    memset(c, 0, sizeof *c);
+    c->max_threads = pb_fingerprint_online_cpus();
+    pb_status st = pb_pool_create(c->max_threads, &c->pool, why);
+    if (st != PB_OK) {
+        pb_free(c);
+        return st;
+    }
+    snprintf(c->describe, sizeof c->describe, "own C kernels, %d-lane fp32 vectors (%s), pthreads pool of %d",
+             PB_VF_LANES, PB_CPU_ISA, c->max_threads);
+    *ctx = c;
+    return PB_OK;
+}
+
+static void pb_cpu_shutdown(void *ctx)
+{
+    pb_cpu_ctx *c = ctx;
+    if (!c)
+        return;
+    pb_pool_free(c->pool);
+    pb_free(c);
+}
+
+static int pb_cpu_device_count(void *ctx)
+{
+    (void)ctx;
+    return 1;
+}
+
+static pb_status pb_cpu_device_info(void *ctx, int device, pb_device_info *out)
+{
+    const pb_cpu_ctx *c = ctx;
+    if (device != 0)
+        return pb_msg_set(NULL, PB_ERR_USAGE, "the cpu backend has one device");
+    memset(out, 0, sizeof *out);
+    pb_strlcpy(out->name, "host CPU", sizeof out->name);
+    out->type = PB_DEVICE_CPU;
+    out->compute_units = c->max_threads;
+    out->unified_memory = 1;
+    snprintf(out->extra, sizeof out->extra, "%d-lane fp32 vectors (%s)", PB_VF_LANES, PB_CPU_ISA);
+    return PB_OK;
+}
+
+static void pb_cpu_variant(pb_variant *v, pb_workload_id id, int threads, pb_role role)
+{
+    memset(v, 0, sizeof *v);
+    v->threads = threads;
+    v->role = role;
+    pb_strlcpy(v->precision, id == PB_WL_HISTOGRAM ? "u32" : "fp32", sizeof v->precision);
+    pb_strlcpy(v->impl, "own", sizeof v->impl);
+    v->unit_roundoff = PB_FP32_UNIT_ROUNDOFF;
+}
+
+/* One variant per distinct thread count asked for. Counts above the pool's size (the online CPUs)
+ * are left out: the pool cannot run them. On a one-core machine the single-thread case is both
+ * "one core" and "all cores", and is listed under both roles so it matches either on another
+ * machine. */
+static int pb_cpu_variants(void *ctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out,
+                           int max)
+{
+    const pb_cpu_ctx *c = ctx;
+    int count = 0;
+    if ((unsigned)id >= PB_WL_COUNT)
+        return 0;
+    for (int i = 0; i < req->nthreads; i++) {
+        int t = req->threads[i], seen = 0;
+        for (int j = 0; j < i; j++)
+            seen |= req->threads[j] == t;
+        if (seen || t < 1 || t > c->max_threads)
+            continue;
+        if (t == 1 && count < max)
+            pb_cpu_variant(&out[count++], id, t, PB_ROLE_CPU_1);
+        if (t == req->all_threads && count < max)
+            pb_cpu_variant(&out[count++], id, t, PB_ROLE_CPU_ALL);
+        if (t != 1 && t != req->all_threads && count < max)
+            pb_cpu_variant(&out[count++], id, t, PB_ROLE_CPU_N);
+    }
+    return count;
+}
+
+static void pb_cpu_case_destroy(void *kase)
+{
+    pb_cpu_case *k = kase;
+    if (!k)
+        return;
+    const pb_cpu_kernel *kernel = pb_cpu_kernels[k->problem->id];
+    if (kernel->teardown)
+        kernel->teardown(k);
+    pb_free(k);
+}
+
+static pb_status pb_cpu_case_create(void *ctx, const pb_variant *variant, pb_problem *problem, void **kase,
+                                    pb_msg *msg)
+{
+    pb_cpu_ctx *c = ctx;
+    if ((unsigned)problem->id >= PB_WL_COUNT)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "the cpu backend has no kernel for workload %d", problem->id);
+    if (variant->threads < 1 || variant->threads > c->max_threads)
+        return pb_msg_set(msg, PB_ERR_USAGE, "cpu: %d threads asked for, the pool has %d", variant->threads,
+                          c->max_threads);
+    pb_cpu_case *k = pb_alloc(sizeof *k);
+    if (!k)
+        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory preparing a cpu case");
+    memset(k, 0, sizeof *k);
+    k->problem = problem;
+    k->pool = c->pool;
+    k->threads = variant->threads;
+    const pb_cpu_kernel *kernel = pb_cpu_kernels[problem->id];
+    pb_status st = kernel->setup ? kernel->setup(k, msg) : PB_OK;
+    if (st != PB_OK) {
+        pb_cpu_case_destroy(k);
+        return st;
+    }
+    *kase = k;
+    return PB_OK;
+}
+
+static pb_status pb_cpu_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg)
+{
+    pb_cpu_case *k = kase;
+    const pb_cpu_kernel *kernel = pb_cpu_kernels[k->problem->id];
+    (void)msg;
+    double t0 = pb_time_now();
+    for (int i = 0; i < launches; i++)
+        kernel->launch(k);
+    *seconds = pb_time_now() - t0;
+    *device_timer = 0;
+    return PB_OK;
+}
+
+static const char *pb_cpu_describe(void *ctx) { return ((const pb_cpu_ctx *)ctx)->describe; }
+
+const pb_backend pb_backend_cpu = {
+    .name = "cpu",
+    .summary = "own C kernels on all CPU cores (pthreads, portable SIMD)",
+    .init = pb_cpu_init,
+    .shutdown = pb_cpu_shutdown,
+    .device_count = pb_cpu_device_count,
+    .device_info = pb_cpu_device_info,
+    .variants = pb_cpu_variants,
+    .case_create = pb_cpu_case_create,
+    .case_run = pb_cpu_case_run,
+    .case_e2e = NULL,
+    .case_read = NULL,
+    .case_destroy = pb_cpu_case_destroy,
+    .describe = pb_cpu_describe,
+};

@@ -1,0 +1,549 @@
+/* The cuda backend: NVIDIA GPUs through the CUDA runtime (linked statically), running the dialect
+ * kernels of cuda_kernels.cu, with cuBLAS sgemm as the vendor reference (fp32, and TF32 apart). */
+#include <cublas_v2.h>
+#include <cuda_runtime_api.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/backend.h"
+#include "../../core/timer.h"
+#include "cuda_kernels.h"
+
+/* The oldest architecture compiled in (mk/cuda.mk passes it); older GPUs get no variants. */
+#ifndef PB_CUDA_MIN_SM
+#define PB_CUDA_MIN_SM 75
+#endif
+
+/* Room left on the device for the CUDA context, cuBLAS's workspace and allocation rounding. */
+#define PB_CUDA_HEADROOM_BYTES (64u << 20)
+
+_Static_assert(sizeof ((pb_cuda_args *)0)->buf / sizeof(void *) == PB_MAX_BUFFERS,
+               "pb_cuda_args holds one device pointer per problem buffer");
+
+#define PB_MIB(bytes) ((double)(bytes) / (1024.0 * 1024.0))
+
+typedef struct pb_cuda_ctx {
+    int ndev;
+    struct cudaDeviceProp *prop;  /* ndev entries */
+    char describe[256];
+} pb_cuda_ctx;
+
+/* What a case runs: the dialect kernels, or cuBLAS in plain fp32 or on TF32 tensor cores. */
+typedef enum pb_cuda_impl {
+    PB_CUDA_OWN,
+    PB_CUDA_CUBLAS,
+    PB_CUDA_CUBLAS_TF32
+} pb_cuda_impl;
+
+typedef struct pb_cuda_case {
+    int device;
+    pb_cuda_impl impl;
+    pb_problem *problem;
+    pb_cuda_args args;                 /* device buffers, workspace and stream */
+    void *pinned[PB_MAX_BUFFERS];      /* page-locked staging of the inputs and outputs */
+    cudaEvent_t start, stop;           /* around the timed launches */
+    cublasHandle_t blas;               /* cuBLAS cases only */
+} pb_cuda_case;
+
+static pb_status pb_cuda_error(pb_msg *msg, pb_status status, cudaError_t err, const char *what)
+{
+    return pb_msg_set(msg, status, "CUDA: %s failed: %s (%d): %s", what, cudaGetErrorName(err), (int)err,
+                      cudaGetErrorString(err));
+}
+
+static pb_status pb_cublas_error(pb_msg *msg, cublasStatus_t st, const char *what)
+{
+    return pb_msg_set(msg, PB_ERR_BACKEND, "cuBLAS: %s failed: %s (%d): %s", what, cublasGetStatusName(st),
+                      (int)st, cublasGetStatusString(st));
+}
+
+static void pb_cuda_version_text(int version, char *out, size_t size)
+{
+    snprintf(out, size, "%d.%d", version / 1000, (version % 1000) / 10);
+}
+
+/* The driver as "580.65.06 (CUDA 13.0)": the kernel module's release, which the runtime API does
+ * not expose, and the newest CUDA version it supports. */
+static void pb_cuda_driver_text(char *out, size_t size)
+{
+    int version = 0;
+    char cuda[24], release[24] = "";
+    cudaDriverGetVersion(&version);
+    pb_cuda_version_text(version, cuda, sizeof cuda);
+    FILE *f = fopen("/proc/driver/nvidia/version", "r");
+    char line[256];
+    if (f && fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, "Module");
+        /* The release is the first word after "Module" that starts with a digit; words before it
+         * name the architecture on some platforms ("for aarch64"). */
+        while (p && *p) {
+            p += strcspn(p, " \t\n");
+            p += strspn(p, " \t");
+            if (*p >= '0' && *p <= '9') {
+                snprintf(release, sizeof release, "%.*s", (int)strcspn(p, " \t\n"), p);
+                break;
+            }
+        }
+    }
+    if (f)
+        fclose(f);
+    if (release[0])
+        snprintf(out, size, "%s (CUDA %s)", release, cuda);
+    else
+        snprintf(out, size, "CUDA %s", cuda);
+}
+
+static pb_status pb_cuda_init(void **out, pb_msg *why)
+{
+    int count = 0, runtime = 0;
+    char runtime_text[24];
+    cudaRuntimeGetVersion(&runtime);
+    pb_cuda_version_text(runtime, runtime_text, sizeof runtime_text);
+    cudaError_t err = cudaGetDeviceCount(&count);
+    if (err != cudaSuccess || count == 0) {
+        if (err == cudaSuccess)
+            err = cudaErrorNoDevice;
+        return pb_msg_set(why, PB_ERR_UNAVAILABLE,
+                          "CUDA: no device (driver missing or no GPU): cudaGetDeviceCount returned %s (%d). "
+                          "On a machine with an NVIDIA GPU, install or update the NVIDIA driver (it must "
+                          "support CUDA %s; `nvidia-smi` should list the GPU)",
+                          cudaGetErrorName(err), (int)err, runtime_text);
+    }
+    pb_cuda_ctx *ctx = calloc(1, sizeof *ctx);
+    struct cudaDeviceProp *prop = calloc((size_t)count, sizeof *prop);
+    if (!ctx || !prop) {
+        free(ctx);
+        free(prop);
+        return pb_msg_set(why, PB_ERR_NOMEM, "CUDA: out of host memory listing %d devices", count);
+    }
+    for (int d = 0; d < count; d++) {
+        err = cudaGetDeviceProperties(&prop[d], d);
+        if (err != cudaSuccess) {
+            free(ctx);
+            free(prop);
+            return pb_cuda_error(why, PB_ERR_UNAVAILABLE, err, "cudaGetDeviceProperties");
+        }
+    }
+    ctx->ndev = count;
+    ctx->prop = prop;
+
+    int blas_major = 0, blas_minor = 0, blas_patch = 0;
+    char driver_text[64];
+    pb_cuda_driver_text(driver_text, sizeof driver_text);
+    cublasGetProperty(MAJOR_VERSION, &blas_major);
+    cublasGetProperty(MINOR_VERSION, &blas_minor);
+    cublasGetProperty(PATCH_LEVEL, &blas_patch);
+    snprintf(ctx->describe, sizeof ctx->describe, "CUDA runtime %s (static), driver %s, cuBLAS %d.%d.%d",
+             runtime_text, driver_text, blas_major, blas_minor, blas_patch);
+    *out = ctx;
+    return PB_OK;
+}
+
+static void pb_cuda_shutdown(void *vctx)
+{
+    pb_cuda_ctx *ctx = vctx;
+    if (!ctx)
+        return;
+    free(ctx->prop);
+    free(ctx);
+}
+
+static int pb_cuda_device_count(void *vctx)
+{
+    return ((const pb_cuda_ctx *)vctx)->ndev;
+}
+
+static int pb_cuda_sm(const struct cudaDeviceProp *prop)
+{
+    return prop->major * 10 + prop->minor;
+}
+
+static pb_status pb_cuda_device_info(void *vctx, int device, pb_device_info *out)
+{
+    const pb_cuda_ctx *ctx = vctx;
+    if (device < 0 || device >= ctx->ndev)
+        return pb_msg_set(NULL, PB_ERR_USAGE, "no such device");
+    const struct cudaDeviceProp *prop = &ctx->prop[device];
+    /* Clock rates left cudaDeviceProp in CUDA 13; the attribute query works in 12 and 13. */
+    int clock_khz = 0, mem_clock_khz = 0;
+    cudaDeviceGetAttribute(&clock_khz, cudaDevAttrClockRate, device);
+    cudaDeviceGetAttribute(&mem_clock_khz, cudaDevAttrMemoryClockRate, device);
+    int runtime = 0;
+    char runtime_text[24];
+    cudaRuntimeGetVersion(&runtime);
+    pb_cuda_version_text(runtime, runtime_text, sizeof runtime_text);
+
+    memset(out, 0, sizeof *out);
+    pb_strlcpy(out->name, prop->name, sizeof out->name);
+    pb_strlcpy(out->vendor, "NVIDIA", sizeof out->vendor);
+    out->type = PB_DEVICE_GPU;
+    snprintf(out->api_version, sizeof out->api_version, "CUDA %s", runtime_text);
+    pb_cuda_driver_text(out->driver_version, sizeof out->driver_version);
+    out->compute_units = prop->multiProcessorCount;
+    out->clock_mhz = clock_khz / 1000.0;
+    out->memory_bytes = (uint64_t)prop->totalGlobalMem;
+    out->max_alloc_bytes = (uint64_t)prop->totalGlobalMem;
+    out->unified_memory = prop->integrated;
+    int sm = pb_cuda_sm(prop);
+    snprintf(out->extra, sizeof out->extra, "sm_%d, L2 %.0f MiB, %d-bit memory bus at %.0f MHz%s", sm,
+             PB_MIB(prop->l2CacheSize), prop->memoryBusWidth, mem_clock_khz / 1000.0,
+             sm < PB_CUDA_MIN_SM ? ", older than this build supports" : "");
+    return PB_OK;
+}
+
+static int pb_cuda_add_variant(pb_variant *out, int n, int max, int device, const char *impl, pb_role role,
+                               const char *precision, double unit_roundoff)
+{
+    if (n >= max)
+        return n;
+    pb_variant *v = &out[n];
+    memset(v, 0, sizeof *v);
+    v->device = device;
+    v->role = role;
+    pb_strlcpy(v->precision, precision, sizeof v->precision);
+    pb_strlcpy(v->impl, impl, sizeof v->impl);
+    v->unit_roundoff = unit_roundoff;
+    return n + 1;
+}
+
+static int pb_cuda_variants(void *vctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out, int max)
+{
+    const pb_cuda_ctx *ctx = vctx;
+    const pb_workload *w = pb_workload_get(id);
+    (void)req;
+    if (!w)
+        return 0;
+    const double own_roundoff = strcmp(w->precision, "fp32") == 0 ? PB_FP32_UNIT_ROUNDOFF : 0.0;
+    int n = 0;
+    for (int d = 0; d < ctx->ndev; d++) {
+        if (pb_cuda_sm(&ctx->prop[d]) < PB_CUDA_MIN_SM)
+            continue;
+        n = pb_cuda_add_variant(out, n, max, d, "own", PB_ROLE_GPU, w->precision, own_roundoff);
+        if (id != PB_WL_SGEMM)
+            continue;
+        n = pb_cuda_add_variant(out, n, max, d, "cublas", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
+        /* TF32 rounds the inputs to 10 mantissa bits: a different precision, so it is its own case
+         * and compare never matches it with fp32. Its tensor cores arrived with sm_80; older GPUs
+         * would quietly compute in fp32 under the tf32 label. */
+        if (pb_cuda_sm(&ctx->prop[d]) >= 80)
+            n = pb_cuda_add_variant(out, n, max, d, "cublas-tf32", PB_ROLE_LIB_GPU, "tf32", PB_TF32_UNIT_ROUNDOFF);
+    }
+    return n;
+}
+
+static pb_cuda_impl pb_cuda_impl_of(const pb_variant *variant)
+{
+    if (strcmp(variant->impl, "cublas-tf32") == 0)
+        return PB_CUDA_CUBLAS_TF32;
+    if (strcmp(variant->impl, "cublas") == 0)
+        return PB_CUDA_CUBLAS;
+    return PB_CUDA_OWN;
+}
+
+static void pb_cuda_case_destroy(void *vkase)
+{
+    pb_cuda_case *c = vkase;
+    if (!c)
+        return;
+    cudaSetDevice(c->device);
+    if (c->args.stream)
+        cudaStreamSynchronize(c->args.stream);
+    if (c->blas)
+        cublasDestroy(c->blas);
+    if (c->start)
+        cudaEventDestroy(c->start);
+    if (c->stop)
+        cudaEventDestroy(c->stop);
+    for (int i = 0; i < PB_MAX_BUFFERS; i++) {
+        cudaFree(c->args.buf[i]);
+        cudaFreeHost(c->pinned[i]);
+    }
+    cudaFree(c->args.work);
+    if (c->args.stream)
+        cudaStreamDestroy(c->args.stream);
+    free(c);
+}
+
+static size_t pb_cuda_work_bytes(const pb_problem *problem, pb_cuda_impl impl)
+{
+    if (impl == PB_CUDA_OWN && problem->id == PB_WL_REDUCE)
+        return pb_cuda_reduce_work_bytes(&problem->params.reduce);
+    return 0;
+}
+
+/* Refuses, before allocating anything, a case the device has no room for. */
+static pb_status pb_cuda_check_memory(const pb_problem *problem, size_t work, pb_msg *msg)
+{
+    size_t need = work + PB_CUDA_HEADROOM_BYTES, free_bytes = 0, total_bytes = 0;
+    for (int i = 0; i < problem->nbuf; i++)
+        need += problem->buf[i].bytes;
+    cudaError_t err = cudaMemGetInfo(&free_bytes, &total_bytes);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaMemGetInfo");
+    if (need > free_bytes)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "needs %.0f MiB, device has %.0f MiB free", PB_MIB(need),
+                          PB_MIB(free_bytes));
+    return PB_OK;
+}
+
+static pb_status pb_cuda_alloc_buffers(pb_cuda_case *c, size_t work, pb_msg *msg)
+{
+    const pb_problem *problem = c->problem;
+    char what[96];
+    for (int i = 0; i < problem->nbuf; i++) {
+        const pb_buffer *b = &problem->buf[i];
+        cudaError_t err = cudaMalloc(&c->args.buf[i], b->bytes);
+        if (err != cudaSuccess) {
+            snprintf(what, sizeof what, "cudaMalloc of %s (%.1f MiB)", b->name, PB_MIB(b->bytes));
+            return pb_cuda_error(msg, PB_ERR_NOMEM, err, what);
+        }
+        if (b->kind == PB_BUFFER_SCRATCH)
+            continue;
+        err = cudaMallocHost(&c->pinned[i], b->bytes);
+        if (err != cudaSuccess) {
+            snprintf(what, sizeof what, "cudaMallocHost of %s (%.1f MiB)", b->name, PB_MIB(b->bytes));
+            return pb_cuda_error(msg, PB_ERR_NOMEM, err, what);
+        }
+        memcpy(c->pinned[i], b->host, b->bytes);
+    }
+    if (work) {
+        cudaError_t err = cudaMalloc(&c->args.work, work);
+        if (err != cudaSuccess)
+            return pb_cuda_error(msg, PB_ERR_NOMEM, err, "cudaMalloc of the workspace");
+    }
+    return PB_OK;
+}
+
+/* Copies the inputs, and with `outputs` also the outputs, from pinned memory to the device. */
+static pb_status pb_cuda_upload(pb_cuda_case *c, int outputs, pb_msg *msg)
+{
+    const pb_problem *problem = c->problem;
+    for (int i = 0; i < problem->nbuf; i++) {
+        pb_buffer_kind kind = problem->buf[i].kind;
+        if (kind == PB_BUFFER_SCRATCH || (kind == PB_BUFFER_OUT && !outputs))
+            continue;
+        cudaError_t err = cudaMemcpyAsync(c->args.buf[i], c->pinned[i], problem->buf[i].bytes,
+                                          cudaMemcpyHostToDevice, c->args.stream);
+        if (err != cudaSuccess)
+            return pb_cuda_error(msg, PB_ERR_BACKEND, err, "upload (cudaMemcpyAsync)");
+    }
+    return PB_OK;
+}
+
+static pb_status pb_cuda_blas_create(pb_cuda_case *c, pb_msg *msg)
+{
+    cublasStatus_t st = cublasCreate(&c->blas);
+    if (st != CUBLAS_STATUS_SUCCESS) {
+        c->blas = NULL;
+        return pb_cublas_error(msg, st, "cublasCreate");
+    }
+    /* The default math mode keeps sgemm in IEEE fp32; only the TF32 case allows tensor cores. */
+    cublasMath_t mode = c->impl == PB_CUDA_CUBLAS_TF32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH;
+    st = cublasSetMathMode(c->blas, mode);
+    if (st == CUBLAS_STATUS_SUCCESS)
+        st = cublasSetStream(c->blas, c->args.stream);
+    if (st != CUBLAS_STATUS_SUCCESS)
+        return pb_cublas_error(msg, st, "cublasSetMathMode/cublasSetStream");
+    return PB_OK;
+}
+
+static pb_status pb_cuda_case_setup(pb_cuda_case *c, pb_msg *msg)
+{
+    cudaError_t err = cudaSetDevice(c->device);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaSetDevice");
+    size_t work = pb_cuda_work_bytes(c->problem, c->impl);
+    pb_status st = pb_cuda_check_memory(c->problem, work, msg);
+    if (st != PB_OK)
+        return st;
+    err = cudaStreamCreateWithFlags(&c->args.stream, cudaStreamNonBlocking);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaStreamCreate");
+    err = cudaEventCreate(&c->start);
+    if (err == cudaSuccess)
+        err = cudaEventCreate(&c->stop);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaEventCreate");
+    st = pb_cuda_alloc_buffers(c, work, msg);
+    if (st == PB_OK && c->impl != PB_CUDA_OWN)
+        st = pb_cuda_blas_create(c, msg);
+    /* The outputs go up too: they hold the problem's poison pattern, so a kernel that writes
+     * nothing fails verification instead of passing on whatever the device memory held. */
+    if (st == PB_OK)
+        st = pb_cuda_upload(c, 1, msg);
+    if (st != PB_OK)
+        return st;
+    err = cudaStreamSynchronize(c->args.stream);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "upload");
+    return PB_OK;
+}
+
+static pb_status pb_cuda_case_create(void *vctx, const pb_variant *variant, pb_problem *problem, void **kase,
+                                     pb_msg *msg)
+{
+    const pb_cuda_ctx *ctx = vctx;
+    if (variant->device < 0 || variant->device >= ctx->ndev)
+        return pb_msg_set(msg, PB_ERR_USAGE, "CUDA: no device %d (this machine has %d)", variant->device,
+                          ctx->ndev);
+    if (problem->nbuf > PB_MAX_BUFFERS)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "CUDA: %d buffers, at most %d", problem->nbuf, PB_MAX_BUFFERS);
+    pb_cuda_case *c = calloc(1, sizeof *c);
+    if (!c)
+        return pb_msg_set(msg, PB_ERR_NOMEM, "CUDA: out of host memory");
+    c->device = variant->device;
+    c->impl = pb_cuda_impl_of(variant);
+    c->problem = problem;
+    c->args.multiprocessors = ctx->prop[variant->device].multiProcessorCount;
+    if (c->impl != PB_CUDA_OWN && problem->id != PB_WL_SGEMM) {
+        free(c);
+        return pb_msg_set(msg, PB_ERR_USAGE, "CUDA: the cuBLAS variants exist for sgemm only");
+    }
+    pb_status st = pb_cuda_case_setup(c, msg);
+    if (st != PB_OK) {
+        pb_cuda_case_destroy(c);
+        return st;
+    }
+    *kase = c;
+    return PB_OK;
+}
+
+static cudaError_t pb_cuda_launch_own(const pb_cuda_case *c)
+{
+    const pb_problem *p = c->problem;
+    switch (p->id) {
+    case PB_WL_SGEMM: return pb_cuda_sgemm(&p->params.sgemm, &c->args);
+    case PB_WL_TRIAD: return pb_cuda_triad(&p->params.triad, &c->args);
+    case PB_WL_REDUCE: return pb_cuda_reduce(&p->params.reduce, &c->args);
+    case PB_WL_STENCIL: return pb_cuda_stencil(&p->params.stencil, &c->args);
+    case PB_WL_NBODY: return pb_cuda_nbody(&p->params.nbody, &c->args);
+    case PB_WL_MANDELBROT: return pb_cuda_mandelbrot(&p->params.mandelbrot, &c->args);
+    case PB_WL_HISTOGRAM: return pb_cuda_histogram(&p->params.histogram, &c->args);
+    default: return cudaErrorNotSupported;
+    }
+}
+
+/* C = A B in row-major order. cuBLAS is column-major, where a row-major matrix reads as its
+ * transpose, so it computes C^T = B^T A^T: B goes first. */
+static cublasStatus_t pb_cuda_launch_cublas(const pb_cuda_case *c)
+{
+    const int n = c->problem->params.sgemm.n;
+    const float one = 1.0f, zero = 0.0f;
+    return cublasSgemm(c->blas, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, c->args.buf[1], n, c->args.buf[0], n, &zero,
+                       c->args.buf[2], n);
+}
+
+/* Queues one launch of the case; errors detected at launch are reported here, later ones at the
+ * next synchronisation. */
+static pb_status pb_cuda_launch(const pb_cuda_case *c, pb_msg *msg)
+{
+    if (c->impl != PB_CUDA_OWN) {
+        cublasStatus_t st = pb_cuda_launch_cublas(c);
+        return st == CUBLAS_STATUS_SUCCESS ? PB_OK : pb_cublas_error(msg, st, "cublasSgemm");
+    }
+    cudaError_t err = pb_cuda_launch_own(c);
+    if (err == cudaSuccess)
+        err = cudaGetLastError();
+    return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "kernel launch");
+}
+
+static pb_status pb_cuda_case_run(void *vkase, int launches, double *seconds, int *device_timer, pb_msg *msg)
+{
+    pb_cuda_case *c = vkase;
+    cudaError_t err = cudaSetDevice(c->device);
+    if (err == cudaSuccess)
+        err = cudaEventRecord(c->start, c->args.stream);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaEventRecord");
+    for (int i = 0; i < launches; i++) {
+        pb_status st = pb_cuda_launch(c, msg);
+        if (st != PB_OK) {
+            cudaStreamSynchronize(c->args.stream);
+            return st;
+        }
+    }
+    err = cudaEventRecord(c->stop, c->args.stream);
+    if (err == cudaSuccess)
+        err = cudaEventSynchronize(c->stop);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "kernel execution");
+    float ms = 0.0f;
+    err = cudaEventElapsedTime(&ms, c->start, c->stop);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaEventElapsedTime");
+    *seconds = ms * 1e-3;
+    *device_timer = 1;
+    return PB_OK;
+}
+
+static pb_status pb_cuda_download(const pb_cuda_case *c, int to_problem, pb_msg *msg)
+{
+    const pb_problem *problem = c->problem;
+    for (int i = 0; i < problem->nbuf; i++) {
+        const pb_buffer *b = &problem->buf[i];
+        if (b->kind != PB_BUFFER_OUT)
+            continue;
+        void *dst = to_problem ? b->host : c->pinned[i];
+        cudaError_t err = cudaMemcpyAsync(dst, c->args.buf[i], b->bytes, cudaMemcpyDeviceToHost, c->args.stream);
+        if (err != cudaSuccess)
+            return pb_cuda_error(msg, PB_ERR_BACKEND, err, "download (cudaMemcpyAsync)");
+    }
+    cudaError_t err = cudaStreamSynchronize(c->args.stream);
+    return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "download");
+}
+
+/* Host clock around what an application pays for one result: inputs up over PCIe (from pinned
+ * memory), one launch, outputs back. */
+static pb_status pb_cuda_case_e2e(void *vkase, double *seconds, pb_msg *msg)
+{
+    pb_cuda_case *c = vkase;
+    cudaError_t err = cudaSetDevice(c->device);
+    if (err == cudaSuccess)
+        err = cudaStreamSynchronize(c->args.stream);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaStreamSynchronize");
+    double t0 = pb_time_now();
+    pb_status st = pb_cuda_upload(c, 0, msg);
+    if (st == PB_OK)
+        st = pb_cuda_launch(c, msg);
+    if (st == PB_OK)
+        st = pb_cuda_download(c, 0, msg);
+    else
+        cudaStreamSynchronize(c->args.stream);
+    if (st != PB_OK)
+        return st;
+    *seconds = pb_time_now() - t0;
+    return PB_OK;
+}
+
+static pb_status pb_cuda_case_read(void *vkase, pb_msg *msg)
+{
+    pb_cuda_case *c = vkase;
+    cudaError_t err = cudaSetDevice(c->device);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaSetDevice");
+    return pb_cuda_download(c, 1, msg);
+}
+
+static const char *pb_cuda_describe(void *vctx)
+{
+    return ((const pb_cuda_ctx *)vctx)->describe;
+}
+
+const pb_backend pb_backend_cuda = {
+    .name = "cuda",
+    .summary = "NVIDIA GPUs through CUDA: own kernels, and cuBLAS sgemm (fp32, and TF32 tensor cores apart)",
+    .init = pb_cuda_init,
+    .shutdown = pb_cuda_shutdown,
+    .device_count = pb_cuda_device_count,
+    .device_info = pb_cuda_device_info,
+    .variants = pb_cuda_variants,
+    .case_create = pb_cuda_case_create,
+    .case_run = pb_cuda_case_run,
+    .case_e2e = pb_cuda_case_e2e,
+    .case_read = pb_cuda_case_read,
+    .case_destroy = pb_cuda_case_destroy,
+    .describe = pb_cuda_describe,
+};

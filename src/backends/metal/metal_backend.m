@@ -1,0 +1,571 @@
+/* The metal backend: Apple GPUs through Metal, running the dialect kernels compiled at run time from
+ * the embedded source, with MPS sgemm as the vendor reference. Objective-C under ARC inside, the
+ * plain C backend table outside; launch plans come from metal_plan.c. */
+#import <Foundation/Foundation.h>
+#import <Metal/Metal.h>
+#import <MetalPerformanceShaders/MetalPerformanceShaders.h>
+
+#include <CoreFoundation/CoreFoundation.h>
+#include <IOKit/IOKitLib.h>
+#include <sys/sysctl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../../kernels/pb_kernel_sources.h"
+#include "../../core/backend.h"
+#include "../../core/timer.h"
+#include "metal_plan.h"
+
+#define PB_MTL_MAX_DEVICES 8
+#define PB_MIB(bytes) ((double)(bytes) / (1024.0 * 1024.0))
+#define PB_GIB(bytes) ((double)(bytes) / (1024.0 * 1024.0 * 1024.0))
+
+/* One GPU: its queue, the library compiled from the kernel source on first use, and one pipeline
+ * per kernel, each made on first use so that a kernel that fails fails only its own workload.
+ * These live as long as the backend; everything a case creates is released with the case. */
+@interface PBMetalGPU : NSObject {
+@public
+    id<MTLDevice> device;
+    id<MTLCommandQueue> queue;
+    id<MTLLibrary> library;
+    id<MTLComputePipelineState> pipelines[PB_MTL_K_COUNT];
+    int library_state;                  /* 0 not yet compiled, 1 compiled, -1 failed */
+    pb_msg library_error;
+    pb_msg pipeline_error[PB_MTL_K_COUNT];
+    int gpu_cores;                      /* from the IORegistry; 0 when unknown */
+    BOOL mps;                           /* MPSSupportsMTLDevice */
+}
+@end
+
+@implementation PBMetalGPU
+@end
+
+@interface PBMetalContext : NSObject {
+@public
+    PBMetalGPU *gpus[PB_MTL_MAX_DEVICES];
+    int ngpus;
+    char describe[256];
+}
+@end
+
+@implementation PBMetalContext
+@end
+
+/* One case: shared-storage buffers in the problem's buffer order, the reduce's workspace, and either
+ * the launch plan of the dialect kernels or the MPS objects. */
+@interface PBMetalCase : NSObject {
+@public
+    PBMetalGPU *gpu;
+    pb_problem *problem;
+    id<MTLBuffer> buffers[PB_MAX_BUFFERS];
+    id<MTLBuffer> work;
+    pb_mtl_plan plan;
+    MPSMatrixMultiplication *gemm;
+    MPSMatrix *matrices[3];             /* A, B, C */
+}
+@end
+
+@implementation PBMetalCase
+- (void)dealloc
+{
+    pb_mtl_plan_free(&plan);
+}
+@end
+
+static const char *pb_mtl_text(NSString *s)
+{
+    const char *text = s ? [s UTF8String] : NULL;
+    return text ? text : "";
+}
+
+static pb_status pb_mtl_error(pb_msg *msg, pb_status status, const char *what, NSError *error)
+{
+    if (!error)
+        return pb_msg_set(msg, status, "Metal: %s failed", what);
+    return pb_msg_set(msg, status, "Metal: %s failed (error %ld): %s", what, (long)[error code],
+                      pb_mtl_text([error localizedDescription]));
+}
+
+/* "gpu-core-count" of the device's IORegistry entry (Apple silicon only; METAL-API.md §3.1). */
+static int pb_mtl_gpu_cores(id<MTLDevice> device)
+{
+    /* kIOMainPortDefault (macOS 12+) and kIOMasterPortDefault both equal MACH_PORT_NULL. */
+    io_service_t entry = IOServiceGetMatchingService(MACH_PORT_NULL, IORegistryEntryIDMatching([device registryID]));
+    if (!entry && [device hasUnifiedMemory])
+        entry = IOServiceGetMatchingService(MACH_PORT_NULL, IOServiceMatching("AGXAccelerator"));
+    if (!entry)
+        return 0;
+    int cores = 0;
+    CFTypeRef value = IORegistryEntryCreateCFProperty(entry, CFSTR("gpu-core-count"), kCFAllocatorDefault, 0);
+    if (value) {
+        if (CFGetTypeID(value) != CFNumberGetTypeID() || !CFNumberGetValue((CFNumberRef)value, kCFNumberIntType, &cores))
+            cores = 0;
+        CFRelease(value);
+    }
+    IOObjectRelease(entry);
+    return cores;
+}
+
+static void pb_mtl_add_device(PBMetalContext *ctx, id<MTLDevice> device)
+{
+    if (!device || ctx->ngpus >= PB_MTL_MAX_DEVICES)
+        return;
+    for (int i = 0; i < ctx->ngpus; i++)
+        if ([ctx->gpus[i]->device registryID] == [device registryID])
+            return;
+    id<MTLCommandQueue> queue = [device newCommandQueue];
+    if (!queue)
+        return;
+    PBMetalGPU *gpu = [[PBMetalGPU alloc] init];
+    gpu->device = device;
+    gpu->queue = queue;
+    gpu->gpu_cores = pb_mtl_gpu_cores(device);
+    gpu->mps = MPSSupportsMTLDevice(device);
+    ctx->gpus[ctx->ngpus++] = gpu;
+}
+
+static pb_status pb_mtl_init(void **out, pb_msg *why)
+{
+    @autoreleasepool {
+        PBMetalContext *ctx = [[PBMetalContext alloc] init];
+        /* The default device first: it is the GPU a user means, and asking for it first also makes
+         * MTLCopyAllDevices list every GPU (it has been seen empty before that call). */
+        pb_mtl_add_device(ctx, MTLCreateSystemDefaultDevice());
+        NSArray<id<MTLDevice>> *all = MTLCopyAllDevices();
+        for (NSUInteger i = 0; i < [all count]; i++)
+            pb_mtl_add_device(ctx, all[i]);
+        if (ctx->ngpus == 0)
+            return pb_msg_set(why, PB_ERR_UNAVAILABLE,
+                              "Metal: no GPU found (MTLCreateSystemDefaultDevice and MTLCopyAllDevices returned "
+                              "none). Every Apple-silicon Mac and most Intel Macs since 2012 have one; in a virtual "
+                              "machine or a session without a logged-in user the GPU can be hidden: run parbench "
+                              "from Terminal in a desktop session");
+        snprintf(ctx->describe, sizeof ctx->describe,
+                 "Metal, %d device(s); kernels compiled at run time as MSL 2.2 with fast math off; MPS sgemm; "
+                 "buffers in shared memory, so end-to-end time is launch + completion with no copies",
+                 ctx->ngpus);
+        *out = (__bridge_retained void *)ctx;
+    }
+    return PB_OK;
+}
+
+static void pb_mtl_shutdown(void *vctx)
+{
+    if (vctx)
+        (void)(__bridge_transfer PBMetalContext *)vctx;
+}
+
+static int pb_mtl_device_count(void *vctx)
+{
+    return ((__bridge PBMetalContext *)vctx)->ngpus;
+}
+
+/* The Metal generation and GPU family, asked with raw MTLGPUFamily values (METAL-API.md §1.2) so
+ * that any SDK builds this: an OS that predates a family just answers NO. */
+static void pb_mtl_family(id<MTLDevice> device, pb_device_info *out)
+{
+    int metal = 0;
+    for (int v = 5002; v >= 5001 && !metal; v--)
+        if ([device supportsFamily:(MTLGPUFamily)v])
+            metal = v - 5001 + 3;
+    if (metal)
+        snprintf(out->api_version, sizeof out->api_version, "Metal %d", metal);
+    else
+        pb_strlcpy(out->api_version, "Metal", sizeof out->api_version);
+    char family[16] = "";
+    for (int k = 10; k >= 1 && !family[0]; k--)
+        if ([device supportsFamily:(MTLGPUFamily)(1000 + k)])
+            snprintf(family, sizeof family, "Apple%d", k);
+    if (!family[0] && [device supportsFamily:(MTLGPUFamily)2002])
+        pb_strlcpy(family, "Mac2", sizeof family);
+    snprintf(out->extra, sizeof out->extra, "GPU family %s; %s memory; working set %.1f GiB; max buffer %.1f GiB",
+             family[0] ? family : "unknown", out->unified_memory ? "unified" : "discrete",
+             PB_GIB(out->memory_bytes), PB_GIB(out->max_alloc_bytes));
+}
+
+static void pb_mtl_vendor(const char *name, char *out, size_t size)
+{
+    static const char *const vendors[] = { "Apple", "AMD", "Intel", "NVIDIA" };
+    for (size_t i = 0; i < sizeof vendors / sizeof vendors[0]; i++) {
+        if (strncmp(name, vendors[i], strlen(vendors[i])) == 0) {
+            pb_strlcpy(out, vendors[i], size);
+            return;
+        }
+    }
+}
+
+static pb_status pb_mtl_device_info(void *vctx, int index, pb_device_info *out)
+{
+    PBMetalContext *ctx = (__bridge PBMetalContext *)vctx;
+    if (index < 0 || index >= ctx->ngpus)
+        return pb_msg_set(NULL, PB_ERR_USAGE, "no such device");
+    const PBMetalGPU *gpu = ctx->gpus[index];
+    @autoreleasepool {
+        id<MTLDevice> device = gpu->device;
+        memset(out, 0, sizeof *out);
+        pb_strlcpy(out->name, pb_mtl_text([device name]), sizeof out->name);
+        pb_mtl_vendor(out->name, out->vendor, sizeof out->vendor);
+        out->type = PB_DEVICE_GPU;
+        char version[32] = "";
+        size_t len = sizeof version - 1;
+        if (sysctlbyname("kern.osproductversion", version, &len, NULL, 0) == 0)
+            snprintf(out->driver_version, sizeof out->driver_version, "macOS %s", version);
+        out->compute_units = gpu->gpu_cores;
+        out->memory_bytes = [device recommendedMaxWorkingSetSize];
+        out->max_alloc_bytes = [device maxBufferLength];
+        out->unified_memory = [device hasUnifiedMemory] ? 1 : 0;
+        pb_mtl_family(device, out);
+    }
+    return PB_OK;
+}
+
+static int pb_mtl_add_variant(pb_variant *out, int n, int max, int device, const char *impl, pb_role role,
+                              const char *precision, double unit_roundoff)
+{
+    if (n >= max)
+        return n;
+    pb_variant *v = &out[n];
+    memset(v, 0, sizeof *v);
+    v->device = device;
+    v->role = role;
+    pb_strlcpy(v->precision, precision, sizeof v->precision);
+    pb_strlcpy(v->impl, impl, sizeof v->impl);
+    v->unit_roundoff = unit_roundoff;
+    return n + 1;
+}
+
+static int pb_mtl_variants(void *vctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out, int max)
+{
+    PBMetalContext *ctx = (__bridge PBMetalContext *)vctx;
+    const pb_workload *w = pb_workload_get(id);
+    pb_mtl_kernel kernels[2];
+    (void)req;
+    if (!w || pb_mtl_workload_kernels(id, kernels) == 0)
+        return 0;
+    const double own_roundoff = strcmp(w->precision, "fp32") == 0 ? PB_FP32_UNIT_ROUNDOFF : 0.0;
+    int n = 0;
+    for (int d = 0; d < ctx->ngpus; d++) {
+        n = pb_mtl_add_variant(out, n, max, d, "own", PB_ROLE_GPU, w->precision, own_roundoff);
+        if (id == PB_WL_SGEMM && ctx->gpus[d]->mps)
+            n = pb_mtl_add_variant(out, n, max, d, "mps", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
+    }
+    return n;
+}
+
+/* Exact IEEE arithmetic, so results verify: Metal compiles with fast math by default. macOS 15
+ * replaced fastMathEnabled with mathMode; build with either SDK, run on either OS. */
+static void pb_mtl_exact_math(MTLCompileOptions *options)
+{
+#if defined(__MAC_15_0) && __MAC_OS_X_VERSION_MAX_ALLOWED >= __MAC_15_0
+    if (@available(macOS 15.0, *)) {
+        options.mathMode = MTLMathModeSafe;
+        options.mathFloatingPointFunctions = MTLMathFloatingPointFunctionsPrecise;
+        return;
+    }
+#endif
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+    options.fastMathEnabled = NO;
+#pragma clang diagnostic pop
+}
+
+/* The embedded kernel source with the Metal target and the host's sgemm tile defined first. */
+static NSString *pb_mtl_source(void)
+{
+    const char *prefix = pb_mtl_source_prefix();
+    size_t a = strlen(prefix), b = strlen(pb_kernel_source);
+    char *text = malloc(a + b + 1);
+    if (!text)
+        return nil;
+    memcpy(text, prefix, a);
+    memcpy(text + a, pb_kernel_source, b + 1);
+    NSString *source = [NSString stringWithUTF8String:text];
+    free(text);
+    return source;
+}
+
+/* Compiles the library once per GPU. A failure is remembered (each case then reports it without
+ * recompiling) and the compiler's whole log goes to stderr, since a message holds only its start. */
+static pb_status pb_mtl_library(PBMetalGPU *gpu, pb_msg *msg)
+{
+    if (gpu->library_state == 0) {
+        @autoreleasepool {
+            NSString *source = pb_mtl_source();
+            MTLCompileOptions *options = [[MTLCompileOptions alloc] init];
+            options.languageVersion = MTLLanguageVersion2_2;
+            pb_mtl_exact_math(options);
+            NSError *error = nil;
+            id<MTLLibrary> library = source ? [gpu->device newLibraryWithSource:source options:options error:&error]
+                                            : nil;
+            if (library) {
+                gpu->library = library;
+                gpu->library_state = 1;
+            } else {
+                const char *log = source ? pb_mtl_text([error localizedDescription]) : "out of memory";
+                fprintf(stderr, "parbench: Metal could not compile the kernels; the compiler said:\n%s\n", log);
+                pb_msg_set(&gpu->library_error, PB_ERR_BACKEND,
+                           "Metal: compiling the kernels failed (whole log on stderr): %s", log);
+                gpu->library_state = -1;
+            }
+        }
+    }
+    if (gpu->library_state < 0)
+        return pb_msg_set(msg, PB_ERR_BACKEND, "%s", gpu->library_error.text);
+    return PB_OK;
+}
+
+static pb_status pb_mtl_pipeline(PBMetalGPU *gpu, pb_mtl_kernel k, pb_msg *msg)
+{
+    if (gpu->pipelines[k])
+        return PB_OK;
+    if (!gpu->pipeline_error[k].text[0]) {
+        pb_status st = pb_mtl_library(gpu, msg);
+        if (st != PB_OK)
+            return st;
+        @autoreleasepool {
+            const char *name = pb_mtl_kernel_name(k);
+            id<MTLFunction> function = [gpu->library newFunctionWithName:[NSString stringWithUTF8String:name]];
+            NSError *error = nil;
+            if (!function)
+                pb_msg_set(&gpu->pipeline_error[k], PB_ERR_BACKEND, "Metal: kernel %s is missing from the library",
+                           name);
+            else if (!(gpu->pipelines[k] = [gpu->device newComputePipelineStateWithFunction:function error:&error]))
+                pb_mtl_error(&gpu->pipeline_error[k], PB_ERR_BACKEND, "making the compute pipeline", error);
+        }
+    }
+    if (!gpu->pipelines[k])
+        return pb_msg_set(msg, PB_ERR_BACKEND, "%s", gpu->pipeline_error[k].text);
+    return PB_OK;
+}
+
+/* Pipelines for the workload's kernels, then the plan from their limits. */
+static pb_status pb_mtl_setup_own(PBMetalCase *c, pb_msg *msg)
+{
+    PBMetalGPU *gpu = c->gpu;
+    pb_mtl_kernel kernels[2];
+    int nk = pb_mtl_workload_kernels(c->problem->id, kernels);
+    pb_mtl_limits limits;
+    memset(&limits, 0, sizeof limits);
+    limits.gpu_cores = gpu->gpu_cores;
+    for (int i = 0; i < nk; i++) {
+        pb_status st = pb_mtl_pipeline(gpu, kernels[i], msg);
+        if (st != PB_OK)
+            return st;
+        id<MTLComputePipelineState> pipeline = gpu->pipelines[kernels[i]];
+        limits.max_threads[kernels[i]] = (unsigned)[pipeline maxTotalThreadsPerThreadgroup];
+        limits.simd_width[kernels[i]] = (unsigned)[pipeline threadExecutionWidth];
+    }
+    return pb_mtl_plan_make(c->problem, &limits, &c->plan, msg);
+}
+
+/* Refuses, before allocating, a case that does not fit: one buffer above maxBufferLength, or all
+ * of them above the working set Metal recommends for this GPU. */
+static pb_status pb_mtl_check_memory(const PBMetalCase *c, pb_msg *msg)
+{
+    id<MTLDevice> device = c->gpu->device;
+    const uint64_t max_buffer = [device maxBufferLength], working_set = [device recommendedMaxWorkingSetSize];
+    uint64_t need = c->plan.work_bytes;
+    for (int i = 0; i < c->problem->nbuf; i++) {
+        const pb_buffer *b = &c->problem->buf[i];
+        if (b->bytes > max_buffer)
+            return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "buffer %s needs %.0f MiB, this GPU's largest is %.0f MiB",
+                              b->name, PB_MIB(b->bytes), PB_MIB(max_buffer));
+        need += b->bytes;
+    }
+    if (need > working_set)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "needs %.0f MiB, Metal recommends at most %.0f MiB on this GPU",
+                          PB_MIB(need), PB_MIB(working_set));
+    return PB_OK;
+}
+
+/* Shared storage: CPU and GPU use the same memory. Inputs are copied in once here, and so are the
+ * outputs, which hold the problem's poison pattern: a kernel that writes nothing cannot pass. */
+static pb_status pb_mtl_alloc(PBMetalCase *c, pb_msg *msg)
+{
+    id<MTLDevice> device = c->gpu->device;
+    const MTLResourceOptions shared = MTLResourceStorageModeShared;
+    for (int i = 0; i < c->problem->nbuf; i++) {
+        const pb_buffer *b = &c->problem->buf[i];
+        c->buffers[i] = b->kind == PB_BUFFER_SCRATCH ? [device newBufferWithLength:b->bytes options:shared]
+                                                     : [device newBufferWithBytes:b->host length:b->bytes options:shared];
+        if (!c->buffers[i])
+            return pb_msg_set(msg, PB_ERR_NOMEM, "Metal: allocating buffer %s (%.1f MiB) failed", b->name,
+                              PB_MIB(b->bytes));
+    }
+    if (c->plan.work_bytes && !(c->work = [device newBufferWithLength:c->plan.work_bytes options:shared]))
+        return pb_msg_set(msg, PB_ERR_NOMEM, "Metal: allocating the workspace failed");
+    return PB_OK;
+}
+
+/* C = A B with all three row-major n x n, which is MPS's own layout: no transposes. */
+static pb_status pb_mtl_setup_mps(PBMetalCase *c, pb_msg *msg)
+{
+    const NSUInteger n = (NSUInteger)c->problem->params.sgemm.n;
+    MPSMatrixDescriptor *desc = [MPSMatrixDescriptor matrixDescriptorWithRows:n
+                                                                      columns:n
+                                                                     rowBytes:n * sizeof(float)
+                                                                     dataType:MPSDataTypeFloat32];
+    for (int i = 0; i < 3 && desc; i++)
+        c->matrices[i] = [[MPSMatrix alloc] initWithBuffer:c->buffers[i] descriptor:desc];
+    c->gemm = [[MPSMatrixMultiplication alloc] initWithDevice:c->gpu->device
+                                                transposeLeft:NO
+                                               transposeRight:NO
+                                                   resultRows:n
+                                                resultColumns:n
+                                              interiorColumns:n
+                                                        alpha:1.0
+                                                         beta:0.0];
+    if (!desc || !c->matrices[0] || !c->matrices[1] || !c->matrices[2] || !c->gemm)
+        return pb_msg_set(msg, PB_ERR_BACKEND, "MPS: creating the matrices or the multiplication failed");
+    return PB_OK;
+}
+
+static pb_status pb_mtl_case_create(void *vctx, const pb_variant *variant, pb_problem *problem, void **kase,
+                                    pb_msg *msg)
+{
+    PBMetalContext *ctx = (__bridge PBMetalContext *)vctx;
+    if (variant->device < 0 || variant->device >= ctx->ngpus)
+        return pb_msg_set(msg, PB_ERR_USAGE, "Metal: no device %d (this machine has %d)", variant->device,
+                          ctx->ngpus);
+    const int mps = strcmp(variant->impl, "mps") == 0;
+    if (mps && (problem->id != PB_WL_SGEMM || !ctx->gpus[variant->device]->mps))
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "MPS runs sgemm only, on GPUs it supports");
+    if (problem->nbuf > PB_MAX_BUFFERS)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "Metal: %d buffers, at most %d", problem->nbuf, PB_MAX_BUFFERS);
+    @autoreleasepool {
+        PBMetalCase *c = [[PBMetalCase alloc] init];
+        c->gpu = ctx->gpus[variant->device];
+        c->problem = problem;
+        pb_status st = mps ? PB_OK : pb_mtl_setup_own(c, msg);
+        if (st == PB_OK)
+            st = pb_mtl_check_memory(c, msg);
+        if (st == PB_OK)
+            st = pb_mtl_alloc(c, msg);
+        if (st == PB_OK && mps)
+            st = pb_mtl_setup_mps(c, msg);
+        if (st != PB_OK)
+            return st;
+        *kase = (__bridge_retained void *)c;
+    }
+    return PB_OK;
+}
+
+static void pb_mtl_encode_step(PBMetalCase *c, id<MTLComputeCommandEncoder> encoder, const pb_mtl_step *s)
+{
+    [encoder setComputePipelineState:c->gpu->pipelines[s->kernel]];
+    for (int i = 0; i < s->nbind; i++)
+        [encoder setBuffer:s->bind[i] == PB_MTL_BIND_WORK ? c->work : c->buffers[s->bind[i]] offset:0 atIndex:(NSUInteger)i];
+    [encoder setBytes:s->params length:s->params_size atIndex:(NSUInteger)s->nbind];
+    [encoder dispatchThreadgroups:MTLSizeMake(s->groups[0], s->groups[1], s->groups[2])
+            threadsPerThreadgroup:MTLSizeMake(s->local[0], s->local[1], s->local[2])];
+}
+
+/* `launches` launches into one command buffer. One serial compute encoder holds every dispatch:
+ * each starts after the previous one has finished, as the stencil's steps and the reduce's passes
+ * need. MPS encodes its own kernels. */
+static pb_status pb_mtl_encode(PBMetalCase *c, id<MTLCommandBuffer> cb, int launches, pb_msg *msg)
+{
+    if (c->gemm) {
+        for (int i = 0; i < launches; i++)
+            [c->gemm encodeToCommandBuffer:cb leftMatrix:c->matrices[0] rightMatrix:c->matrices[1]
+                              resultMatrix:c->matrices[2]];
+        return PB_OK;
+    }
+    id<MTLComputeCommandEncoder> encoder = [cb computeCommandEncoder];
+    if (!encoder)
+        return pb_msg_set(msg, PB_ERR_BACKEND, "Metal: could not create a compute command encoder");
+    for (int i = 0; i < launches; i++)
+        for (int s = 0; s < c->plan.nsteps; s++)
+            pb_mtl_encode_step(c, encoder, &c->plan.steps[s]);
+    [encoder endEncoding];
+    return PB_OK;
+}
+
+/* Encodes, commits and waits for `launches` launches. Gives the GPU's own time (GPUEndTime -
+ * GPUStartTime, valid once the buffer completed; 0 when the GPU reports none) and the host time
+ * from encoding to completion. */
+static pb_status pb_mtl_submit(PBMetalCase *c, int launches, double *gpu_seconds, double *host_seconds, pb_msg *msg)
+{
+    @autoreleasepool {
+        const double start = pb_time_now();
+        id<MTLCommandBuffer> cb = [c->gpu->queue commandBuffer];
+        if (!cb)
+            return pb_msg_set(msg, PB_ERR_BACKEND, "Metal: could not create a command buffer");
+        pb_status st = pb_mtl_encode(c, cb, launches, msg);
+        if (st != PB_OK)
+            return st;
+        [cb commit];
+        [cb waitUntilCompleted];
+        *host_seconds = pb_time_now() - start;
+        if ([cb status] != MTLCommandBufferStatusCompleted) {
+            char what[64];
+            snprintf(what, sizeof what, "the command buffer (status %lu)", (unsigned long)[cb status]);
+            return pb_mtl_error(msg, PB_ERR_BACKEND, what, [cb error]);
+        }
+        const double gpu = [cb GPUEndTime] - [cb GPUStartTime];
+        *gpu_seconds = gpu > 0 ? gpu : 0;
+    }
+    return PB_OK;
+}
+
+static pb_status pb_mtl_case_run(void *vkase, int launches, double *seconds, int *device_timer, pb_msg *msg)
+{
+    PBMetalCase *c = (__bridge PBMetalCase *)vkase;
+    double gpu = 0, host = 0;
+    pb_status st = pb_mtl_submit(c, launches, &gpu, &host, msg);
+    if (st != PB_OK)
+        return st;
+    *device_timer = gpu > 0;
+    *seconds = gpu > 0 ? gpu : host;
+    return PB_OK;
+}
+
+/* What an application on unified memory pays for one result: its data already lives in shared
+ * buffers, so there is nothing to upload or download, only the launch and its completion. */
+static pb_status pb_mtl_case_e2e(void *vkase, double *seconds, pb_msg *msg)
+{
+    PBMetalCase *c = (__bridge PBMetalCase *)vkase;
+    double gpu = 0;
+    return pb_mtl_submit(c, 1, &gpu, seconds, msg);
+}
+
+static pb_status pb_mtl_case_read(void *vkase, pb_msg *msg)
+{
+    PBMetalCase *c = (__bridge PBMetalCase *)vkase;
+    (void)msg;
+    for (int i = 0; i < c->problem->nbuf; i++) {
+        pb_buffer *b = &c->problem->buf[i];
+        if (b->kind == PB_BUFFER_OUT)
+            memcpy(b->host, [c->buffers[i] contents], b->bytes);
+    }
+    return PB_OK;
+}
+
+static void pb_mtl_case_destroy(void *vkase)
+{
+    if (vkase)
+        (void)(__bridge_transfer PBMetalCase *)vkase;
+}
+
+static const char *pb_mtl_describe(void *vctx)
+{
+    return ((__bridge PBMetalContext *)vctx)->describe;
+}
+
+const pb_backend pb_backend_metal = {
+    .name = "metal",
+    .summary = "Apple GPUs through Metal: own kernels, and MPS sgemm",
+    .init = pb_mtl_init,
+    .shutdown = pb_mtl_shutdown,
+    .device_count = pb_mtl_device_count,
+    .device_info = pb_mtl_device_info,
+    .variants = pb_mtl_variants,
+    .case_create = pb_mtl_case_create,
+    .case_run = pb_mtl_case_run,
+    .case_e2e = pb_mtl_case_e2e,
+    .case_read = pb_mtl_case_read,
+    .case_destroy = pb_mtl_case_destroy,
+    .describe = pb_mtl_describe,
+};

@@ -1,0 +1,76 @@
+/* Shared between the OpenCL backend's files: the device and case state, and error reporting that
+ * names the failing call and the CL error. */
+#ifndef PB_OPENCL_INTERNAL_H
+#define PB_OPENCL_INTERNAL_H
+
+#ifdef __APPLE__
+#include <OpenCL/opencl.h>
+#else
+/* The OpenCL 1.2 API is the one every driver has (Apple's included); asking for it also keeps the
+ * 1.2 calls such as clCreateCommandQueue free of deprecation warnings. */
+#define CL_TARGET_OPENCL_VERSION 120
+#include <CL/cl.h>
+#endif
+
+#include "../../core/backend.h"
+
+/* Tile shapes of the sgemm kernel, largest first; a device gets the first that fits its limits. */
+#define PB_CL_SGEMM_CONFIGS 4
+
+/* Every kernel's work-group size stays within this, the limit of Apple's OpenCL. */
+#define PB_CL_MAX_LOCAL 256
+
+typedef struct pb_cl_device {
+    cl_platform_id platform;
+    cl_device_id id;
+    pb_device_info info;
+    size_t max_work_group;    /* CL_DEVICE_MAX_WORK_GROUP_SIZE */
+    size_t max_item_sizes[3]; /* CL_DEVICE_MAX_WORK_ITEM_SIZES */
+    cl_ulong local_mem;       /* CL_DEVICE_LOCAL_MEM_SIZE */
+    /* Opened on first use, so that listing devices compiles nothing. */
+    cl_context context;
+    cl_command_queue queue;
+    cl_program programs[PB_CL_SGEMM_CONFIGS]; /* built once per tile configuration, then cached */
+} pb_cl_device;
+
+typedef struct pb_cl_ctx {
+    pb_cl_device *devices;
+    int ndevices;
+    char platforms[256]; /* "name (version); ..." for describe() */
+} pb_cl_ctx;
+
+/* The name of a CL error code, e.g. "CL_OUT_OF_RESOURCES". */
+const char *pb_cl_error_name(cl_int err);
+
+/* Formats "<call> failed: <CL error name> (<code>)" plus a hint for the common causes. */
+pb_status pb_cl_fail(pb_msg *msg, const char *call, cl_int err);
+
+/* Creates the device's context and profiling queue if not yet open. */
+pb_status pb_cl_device_open(pb_cl_device *dev, pb_msg *msg);
+
+/* The sgemm tile configuration: local size (ts, ts / wpt). */
+typedef struct pb_cl_sgemm_config {
+    int ts;
+    int wpt;
+} pb_cl_sgemm_config;
+
+extern const pb_cl_sgemm_config pb_cl_sgemm_configs[PB_CL_SGEMM_CONFIGS];
+
+/* The first configuration that the device's limits allow (the kernel's own limit is checked once
+ * it is built). */
+int pb_cl_sgemm_config_for(const pb_cl_device *dev);
+
+/* The program built with sgemm configuration `config`, from the cache or built now. On a build
+ * failure the message carries the start of the build log. */
+pb_status pb_cl_program_get(pb_cl_device *dev, int config, cl_program *out, pb_msg *msg);
+
+/* Builds `source` for the device with `options`; on failure the message has the build log. */
+pb_status pb_cl_program_build(pb_cl_device *dev, const char *source, const char *options, cl_program *out, pb_msg *msg);
+
+pb_status pb_cl_case_create(void *ctx, const pb_variant *variant, pb_problem *problem, void **kase, pb_msg *msg);
+pb_status pb_cl_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg);
+pb_status pb_cl_case_e2e(void *kase, double *seconds, pb_msg *msg);
+pb_status pb_cl_case_read(void *kase, pb_msg *msg);
+void pb_cl_case_destroy(void *kase);
+
+#endif

@@ -1,0 +1,111 @@
+/* `parbench compare`: matches the cases of two result files, and for each gives the ratio of
+ * medians with a bootstrap interval, a Mann-Whitney p-value and a verdict; per role a geometric
+ * mean; for all-core runs the split into per-core speed, core count and scaling. */
+#ifndef PB_COMPARE_H
+#define PB_COMPARE_H
+
+#include <stdio.h>
+
+#include "../core/status.h"
+#include "../results/result.h"
+
+#define PB_COMPARE_DEFAULT_THRESHOLD 0.05 /* 5%: smaller differences are "not noticeable" */
+#define PB_COMPARE_LEVEL 0.95             /* confidence level of every interval */
+
+typedef enum pb_verdict {
+    PB_VERDICT_FASTER,     /* the whole interval lies above 1 + threshold */
+    PB_VERDICT_SLOWER,     /* the whole interval lies below 1 / (1 + threshold) */
+    PB_VERDICT_SAME,       /* the whole interval lies within those bounds */
+    PB_VERDICT_UNCERTAIN,  /* the interval crosses a bound, or there is no interval */
+    PB_VERDICT_FAILED,     /* a side failed or did not verify: never compared */
+    PB_VERDICT_NOT_RUN     /* a side was skipped or unsupported */
+} pb_verdict;
+
+/* "faster", "slower", "no noticeable difference", "uncertain", "failed", "not run" */
+const char *pb_verdict_name(pb_verdict verdict);
+
+typedef struct pb_compare_case {
+    const pb_result *a, *b;      /* point into the compared result sets */
+    double median_a, median_b;   /* seconds per launch, recomputed from the samples */
+    double rate_a, rate_b;       /* in a->rate_unit; NaN when unknown */
+    double ratio;                /* speed of B relative to A: median_a / median_b (NaN: none) */
+    double ci_low, ci_high;      /* bootstrap interval of `ratio` (NaN: none) */
+    double p_value;              /* Mann-Whitney U, two-sided (NaN: none) */
+    pb_verdict verdict;
+    const char *note;            /* why there is no verdict or interval, else NULL */
+} pb_compare_case;
+
+/* The geometric mean of the ratios of one role's cases that have an interval. */
+typedef struct pb_compare_group {
+    char role[16];
+    int ncases;
+    double geomean, ci_low, ci_high;
+    pb_verdict verdict;
+} pb_compare_group;
+
+/* An all-core ratio split into factors whose product it is exactly:
+ *   ratio = per_core x cores x scaling
+ * per_core: the one-core (cpu-1) speed ratio of the same workload and size; cores: threads B / A;
+ * scaling: ratio of parallel efficiencies, efficiency = (one-core time / all-core time) / threads. */
+typedef struct pb_compare_split {
+    const pb_compare_case *all;  /* NULL in the summary row */
+    int threads_a, threads_b;
+    double ratio, per_core, cores, scaling;
+    double efficiency_a, efficiency_b;
+} pb_compare_split;
+
+#define PB_COMPARE_MAX_GROUPS 8
+
+typedef struct pb_comparison {
+    const pb_resultset *a, *b;
+    const char *name_a, *name_b;  /* file names, as given */
+    double threshold;
+    pb_compare_case *cases;
+    int ncases;
+    const pb_result **only_a;     /* cases of A with no match in B */
+    int nonly_a;
+    const pb_result **only_b;
+    int nonly_b;
+    pb_compare_group groups[PB_COMPARE_MAX_GROUPS];
+    int ngroups;
+    pb_compare_split *splits;     /* one per cpu-all case with a cpu-1 partner on both sides */
+    int nsplits;
+    pb_compare_split split_mean;  /* geometric means of the factors (when nsplits > 0) */
+    char (*warnings)[320];        /* comparability warnings, most important first */
+    int nwarnings;
+} pb_comparison;
+
+/* Compares B against the baseline A. Both sets and names must outlive `out`. threshold is a
+ * fraction (0.05 for 5%). Free with pb_comparison_free. */
+pb_status pb_compare_build(const pb_resultset *a, const char *name_a, const pb_resultset *b, const char *name_b,
+                           double threshold, pb_comparison *out, pb_msg *msg);
+void pb_comparison_free(pb_comparison *cmp); /* accepts NULL */
+
+/* The size as "n=2048" or "nx=4096 ny=4096 steps=10". */
+void pb_compare_size_text(const pb_result *r, char *buf, size_t size);
+
+/* "parbench-compare" documents (docs/SCHEMA.md) and their version. */
+#define PB_COMPARE_SCHEMA_NAME "parbench-compare"
+#define PB_COMPARE_SCHEMA_VERSION 1
+
+typedef enum pb_compare_format {
+    PB_COMPARE_TEXT,   /* aligned terminal tables */
+    PB_COMPARE_MD,     /* Markdown tables, to paste into an issue */
+    PB_COMPARE_CSV,    /* one row per case, role and unmatched case */
+    PB_COMPARE_JSON    /* the "parbench-compare" document */
+} pb_compare_format;
+
+/* PB_ERR_USAGE with the list of formats for an unknown name. */
+pb_status pb_compare_format_parse(const char *name, pb_compare_format *out, pb_msg *msg);
+
+/* Writes n comparisons (each against the same baseline) in `format`. `color`: ANSI colours in
+ * the text format. */
+pb_status pb_compare_write(const pb_comparison *cmps, int n, pb_compare_format format, int color, FILE *out,
+                           pb_msg *msg);
+
+/* The `parbench compare` command: argv[0] is the command name, then options and files. Prints
+ * to stdout (or -o FILE) and returns the exit code: 0 done, 2 bad usage or bad input (with a
+ * one-line "parbench compare: ..." message on stderr). */
+int pb_compare_main(int argc, char **argv);
+
+#endif

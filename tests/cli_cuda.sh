@@ -1,0 +1,25 @@
+# CLI tests of the cuda backend. Without a GPU or driver, `list` says so and a run that names cuda
+# goes on with the other backends; with a GPU, the device is listed and tiny cases run on it.
+. tests/cli_lib.sh
+
+# A hang in the CUDA runtime must fail the test, not stall the suite.
+limited() {
+    if command -v timeout >/dev/null 2>&1; then timeout 300 "$@"; else "$@"; fi
+}
+
+listing=$(limited "$PB_BIN" list 2>&1)
+if echo "$listing" | grep -q 'nvcc not found at build time'; then
+    skip "cuda list" "the cuda backend is not built"
+    skip "cuda run" "the cuda backend is not built"
+elif echo "$listing" | grep -q 'CUDA: no device'; then
+    expect "list without a CUDA device" 0 'CUDA: no device \(driver missing or no GPU\)' -- limited "$PB_BIN" list
+    expect "list gives the fix" 0 'nvidia-smi' -- limited "$PB_BIN" list
+    expect "run goes on without the GPU" 0 'cuda: unavailable: CUDA: no device' -- \
+        limited "$PB_BIN" run --preset tiny -w triad,histogram -b cuda,cpu --no-save
+    expect "run measured the cpu" 0 'cpu-all' -- \
+        limited "$PB_BIN" run --preset tiny -w triad,histogram -b cuda,cpu --no-save
+else
+    expect "list shows the CUDA device" 0 'sm_[0-9]+' -- limited "$PB_BIN" list
+    expect "run on the GPU" 0 'lib-gpu' -- limited "$PB_BIN" run --preset tiny -w sgemm,triad -b cuda --no-save
+fi
+finish

@@ -1,0 +1,74 @@
+# CLI tests of run, list, info, selftest and bad input: exit codes, one-line messages, result
+# files written whole or not at all, and Ctrl-C saving what was measured.
+. tests/cli_lib.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expect "version" 0 '^parbench [0-9]+\.[0-9]+' -- "$PB_BIN" --version
+expect "help" 0 'Commands:' -- "$PB_BIN" --help
+for cmd in run list info selftest compare; do
+    expect "help $cmd" 0 'usage: parbench' -- "$PB_BIN" $cmd --help
+done
+expect "unknown command" 2 "unknown command 'frobnicate'" -- "$PB_BIN" frobnicate
+expect "unknown option" 2 "unknown option '--fast'" -- "$PB_BIN" run --fast
+expect "unknown workload" 2 "unknown workload 'fft'" -- "$PB_BIN" run -w fft --no-save
+expect "unknown backend" 2 "unknown backend 'vulkan'" -- "$PB_BIN" run -b vulkan --no-save
+expect "unknown preset" 2 "preset" -- "$PB_BIN" run --preset huge --no-save
+expect "malformed number" 2 "'1,5' is not a number" -- "$PB_BIN" run --min-time 1,5 --no-save
+expect "threads zero" 2 "0 is not a thread count" -- "$PB_BIN" run --threads 0 --no-save
+expect "threads malformed" 2 "'two' is not a whole number" -- "$PB_BIN" run --threads two --no-save
+expect "missing value" 2 "needs a value" -- "$PB_BIN" run -o
+expect "unwritable dir" 2 "does not exist" -- "$PB_BIN" run --preset tiny -o "$tmp/no/such/dir/r.json"
+expect "output is a dir" 2 "is a directory" -- "$PB_BIN" run --preset tiny -o "$tmp"
+mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
+if [ "$(id -u)" != 0 ]; then
+    expect "read-only dir" 2 "not writable" -- "$PB_BIN" run --preset tiny -o "$tmp/ro/r.json"
+else
+    skip "read-only dir" "root can write anywhere"
+fi
+# Each error is one line.
+lines=$("$PB_BIN" run --threads 0 2>&1 | wc -l)
+[ "$lines" -eq 1 ] && ok "error is one line" || fail "error is one line" "$lines lines"
+# No partial file after a usage error.
+"$PB_BIN" run --threads 0 -o "$tmp/bad.json" >/dev/null 2>&1
+[ ! -e "$tmp/bad.json" ] && ok "no file on bad input" || fail "no file on bad input" "file exists"
+
+expect "list" 0 'Backends:' -- "$PB_BIN" list
+expect "list shows cpu" 0 'cpu +ready' -- "$PB_BIN" list
+expect "info" 0 'logical' -- "$PB_BIN" info
+expect "info extra arg" 2 "unexpected argument" -- "$PB_BIN" info bogus
+
+# A tiny run writes a valid, complete result file and tells how to compare it.
+expect "run tiny" 0 'parbench compare' -- "$PB_BIN" run --preset tiny -o "$tmp/tiny.json"
+if [ -f "$tmp/tiny.json" ]; then
+    grep -q '"schema": "parbench-result"' "$tmp/tiny.json" && grep -q '"complete": true' "$tmp/tiny.json" &&
+        ok "result file complete" || fail "result file complete" "missing schema or complete"
+    grep -q '"role": "cpu-all"' "$tmp/tiny.json" && grep -q '"role": "cpu-1"' "$tmp/tiny.json" &&
+        ok "result file has both roles" || fail "result file has both roles" "roles missing"
+    ls "$tmp" | grep -q '\.tmp\.' && fail "no temp file left" "$(ls "$tmp")" || ok "no temp file left"
+    expect "result file reads back" 0 'no noticeable difference' -- "$PB_BIN" compare "$tmp/tiny.json" "$tmp/tiny.json"
+else
+    fail "result file complete" "no file written"
+fi
+
+# Default path: results/<label>-<stamp>.json under the working directory.
+case $PB_BIN in /*) abs_bin=$PB_BIN ;; *) abs_bin=$PWD/$PB_BIN ;; esac
+(cd "$tmp" && "$abs_bin" run --preset tiny -w triad --label "my box" >/dev/null 2>&1)
+ls "$tmp"/results/my-box-*.json >/dev/null 2>&1 && ok "default result path" || fail "default result path" "$(ls -R "$tmp" | head)"
+
+# Ctrl-C: the run stops, saves the cases measured so far, marks the file incomplete, exits 1.
+"$PB_BIN" run --preset quick -w sgemm,triad,nbody,mandelbrot -b cpu -o "$tmp/int.json" >"$tmp/int.out" 2>&1 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid; rc=$?
+if [ "$rc" -eq 1 ] && grep -q '"complete": false' "$tmp/int.json" 2>/dev/null; then
+    ok "interrupt saves incomplete"
+else
+    fail "interrupt saves incomplete" "exit $rc; $(tail -3 "$tmp/int.out")"
+fi
+grep -q '"status": "ok"' "$tmp/int.json" 2>/dev/null && ok "interrupt keeps measured cases" ||
+    fail "interrupt keeps measured cases" "no ok case in the file"
+
+expect "selftest" 0 '[0-9]+ passed, 0 failed' -- "$PB_BIN" selftest
+finish

@@ -1,0 +1,325 @@
+/* Tests of the core: statistics, the thread pool, option parsing and the runner (driven by a
+ * small fake backend whose correctness and speed the test controls). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/cli/cli.h"
+#include "../src/cli/opts.h"
+#include "../src/core/pool.h"
+#include "../src/core/runner.h"
+#include "../src/core/stats.h"
+#include "../src/core/timer.h"
+#include "pbtest.h"
+
+static void test_stats_summary(void)
+{
+    double s[] = { 5, 1, 4, 2, 3 };
+    pb_summary sum;
+    pb_stats_summarise(s, 5, &sum);
+    CHECK(sum.median == 3);
+    CHECK(sum.min == 1 && sum.max == 5);
+    CHECK(sum.mad == 1);
+    CHECK(fabs(sum.mean - 3) < 1e-12);
+    CHECK(fabs(sum.cv - sqrt(2.5) / 3) < 1e-12);
+    CHECK(s[0] == 5); /* input untouched */
+    double even[] = { 4, 1, 3, 2 };
+    pb_stats_summarise(even, 4, &sum);
+    CHECK(sum.median == 2.5);
+    double one[] = { 7 };
+    pb_stats_summarise(one, 1, &sum);
+    CHECK(sum.median == 7 && sum.cv == 0 && sum.mad == 0);
+}
+
+typedef struct pool_probe {
+    int seen[64];
+    int64_t sums[64];
+} pool_probe;
+
+static void pool_task(void *arg, int index, int count)
+{
+    pool_probe *p = arg;
+    int64_t b, e, s = 0;
+    pb_split(1000003, index, count, &b, &e);
+    for (int64_t i = b; i < e; i++)
+        s += i;
+    p->seen[index] += 1;
+    p->sums[index] = s;
+}
+
+static void test_pool_runs_every_index_once(void)
+{
+    pb_pool *pool = NULL;
+    pb_msg msg;
+    CHECK(pb_pool_create(4, &pool, &msg) == PB_OK);
+    for (int threads = 1; threads <= 4; threads++) {
+        for (int rep = 0; rep < 50; rep++) {
+            pool_probe p;
+            memset(&p, 0, sizeof p);
+            pb_pool_run(pool, threads, pool_task, &p);
+            int64_t total = 0;
+            for (int i = 0; i < threads; i++) {
+                CHECK(p.seen[i] == 1);
+                total += p.sums[i];
+            }
+            CHECK(p.seen[threads] == 0);
+            CHECK(total == (int64_t)1000003 * 1000002 / 2);
+        }
+    }
+    pb_pool_free(pool);
+    pb_pool_free(NULL);
+    CHECK(pb_pool_create(0, &pool, &msg) == PB_ERR_USAGE);
+}
+
+static void test_split_aligned_never_shares_lines(void)
+{
+    for (int count = 1; count <= 5; count++) {
+        int64_t prev_end = 0;
+        for (int i = 0; i < count; i++) {
+            int64_t b, e;
+            pb_split_aligned(1003, 16, i, count, &b, &e);
+            CHECK(b == prev_end);
+            CHECK(b % 16 == 0 || b == 1003);
+            prev_end = e;
+        }
+        CHECK(prev_end == 1003);
+    }
+}
+
+static void test_opts_numbers(void)
+{
+    pb_msg msg;
+    double d;
+    long l;
+    CHECK(pb_opts_double("--min-time", "0.5", 0, 10, &d, &msg) == PB_OK && d == 0.5);
+    CHECK(pb_opts_double("--min-time", "1.5x", 0, 10, &d, &msg) == PB_ERR_USAGE);
+    CHECK(strstr(msg.text, "'1.5x' is not a number") != NULL);
+    CHECK(pb_opts_double("--min-time", "", 0, 10, &d, &msg) == PB_ERR_USAGE);
+    CHECK(pb_opts_double("--min-time", "nan", 0, 10, &d, &msg) == PB_ERR_USAGE);
+    CHECK(pb_opts_double("--min-time", "1e999", 0, 10, &d, &msg) == PB_ERR_USAGE);
+    CHECK(pb_opts_int("--seed", "12", 0, 100, &l, &msg) == PB_OK && l == 12);
+    CHECK(pb_opts_int("--seed", "101", 0, 100, &l, &msg) == PB_ERR_USAGE);
+    CHECK(strstr(msg.text, "out of range") != NULL);
+}
+
+static void test_run_options(void)
+{
+    pb_run_config cfg;
+    pb_msg msg;
+    int help;
+    char a1[] = "--threads", a2[] = "1,all,2", a3[] = "-w", a4[] = "sgemm,triad", a5[] = "--preset=quick";
+    char *ok[] = { a1, a2, a3, a4, a5 };
+    CHECK(pb_run_parse(5, ok, &cfg, &help, &msg) == PB_OK);
+    CHECK(cfg.preset == PB_PRESET_QUICK);
+    CHECK(cfg.threads[0] == 1 && cfg.threads[1] == cfg.all_threads);
+    CHECK(cfg.workloads[PB_WL_SGEMM] && cfg.workloads[PB_WL_TRIAD] && !cfg.workloads[PB_WL_NBODY]);
+
+    char z1[] = "--threads", z2[] = "0";
+    char *zero[] = { z1, z2 };
+    CHECK(pb_run_parse(2, zero, &cfg, &help, &msg) == PB_ERR_USAGE);
+    CHECK(strstr(msg.text, "0 is not a thread count") != NULL);
+
+    char u1[] = "--bogus";
+    char *unknown[] = { u1 };
+    CHECK(pb_run_parse(1, unknown, &cfg, &help, &msg) == PB_ERR_USAGE);
+    CHECK(strstr(msg.text, "unknown option '--bogus'") != NULL);
+
+    char w1[] = "-w", w2[] = "sgemm,fft";
+    char *wl[] = { w1, w2 };
+    CHECK(pb_run_parse(2, wl, &cfg, &help, &msg) == PB_ERR_USAGE);
+    CHECK(strstr(msg.text, "unknown workload 'fft'") != NULL);
+
+    char m1[] = "--min-time", m2[] = "abc";
+    char *mt[] = { m1, m2 };
+    CHECK(pb_run_parse(2, mt, &cfg, &help, &msg) == PB_ERR_USAGE);
+
+    char e1[] = "-w", e2[] = "sgemm,,triad";
+    char *empty[] = { e1, e2 };
+    CHECK(pb_run_parse(2, empty, &cfg, &help, &msg) == PB_ERR_USAGE);
+
+    char p1[] = "--preset", p2[] = "huge";
+    char *pr[] = { p1, p2 };
+    CHECK(pb_run_parse(2, pr, &cfg, &help, &msg) == PB_ERR_USAGE);
+
+    char v1[] = "--threads";
+    char *novalue[] = { v1 };
+    CHECK(pb_run_parse(1, novalue, &cfg, &help, &msg) == PB_ERR_USAGE);
+    CHECK(strstr(msg.text, "needs a value") != NULL);
+}
+
+/* A fake backend running the triad on the host: `mode` selects correct, wrong or slow output. */
+typedef struct fake_case {
+    pb_problem *problem;
+    int mode; /* 0 correct, 1 corrupt one element, 2 fail launches after the warm-up */
+    int launches;
+} fake_case;
+
+static int fake_mode;
+static volatile sig_atomic_t fake_interrupt;
+static int fake_interrupt_after;
+
+static pb_status fake_init(void **ctx, pb_msg *why)
+{
+    (void)why;
+    *ctx = &fake_mode;
+    return PB_OK;
+}
+static void fake_shutdown(void *ctx) { (void)ctx; }
+static int fake_device_count(void *ctx) { (void)ctx; return 1; }
+static pb_status fake_device_info(void *ctx, int device, pb_device_info *out)
+{
+    (void)ctx;
+    (void)device;
+    memset(out, 0, sizeof *out);
+    pb_strlcpy(out->name, "fake device", sizeof out->name);
+    return PB_OK;
+}
+static int fake_variants(void *ctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out, int max)
+{
+    (void)ctx;
+    (void)req;
+    if (id != PB_WL_TRIAD || max < 1)
+        return 0;
+    memset(out, 0, sizeof *out);
+    out->role = PB_ROLE_CPU_1;
+    out->threads = 1;
+    pb_strlcpy(out->precision, "fp32", sizeof out->precision);
+    pb_strlcpy(out->impl, "fake", sizeof out->impl);
+    out->unit_roundoff = PB_FP32_UNIT_ROUNDOFF;
+    return 1;
+}
+static pb_status fake_case_create(void *ctx, const pb_variant *v, pb_problem *problem, void **kase, pb_msg *msg)
+{
+    (void)ctx;
+    (void)v;
+    (void)msg;
+    fake_case *c = calloc(1, sizeof *c);
+    c->problem = problem;
+    c->mode = fake_mode;
+    *kase = c;
+    return PB_OK;
+}
+static pb_status fake_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg)
+{
+    fake_case *c = kase;
+    if (c->mode == 2 && c->launches > 0)
+        return pb_msg_set(msg, PB_ERR_BACKEND, "fake launch error");
+    double t0 = pb_time_now();
+    float *a = c->problem->buf[0].host, *b = c->problem->buf[1].host, *cc = c->problem->buf[2].host;
+    int n = c->problem->params.triad.n;
+    for (int l = 0; l < launches; l++)
+        for (int i = 0; i < n; i++)
+            a[i] = b[i] + c->problem->params.triad.scalar * cc[i];
+    if (c->mode == 1)
+        a[n / 2] += 1.0f;
+    c->launches += launches;
+    if (fake_interrupt_after && c->launches >= fake_interrupt_after)
+        fake_interrupt = 1;
+    *seconds = pb_time_now() - t0;
+    *device_timer = 0;
+    return PB_OK;
+}
+static void fake_case_destroy(void *kase) { free(kase); }
+
+static const pb_backend fake_backend = {
+    .name = "fake",
+    .summary = "test backend",
+    .init = fake_init,
+    .shutdown = fake_shutdown,
+    .device_count = fake_device_count,
+    .device_info = fake_device_info,
+    .variants = fake_variants,
+    .case_create = fake_case_create,
+    .case_run = fake_case_run,
+    .case_destroy = fake_case_destroy,
+};
+
+static pb_status run_fake(int mode, pb_result *r, int interrupt_after)
+{
+    const pb_workload *wl = pb_workload_get(PB_WL_TRIAD);
+    pb_problem problem;
+    memset(&problem, 0, sizeof problem);
+    pb_msg msg;
+    if (wl->create(&wl->sizes[PB_PRESET_TINY], 1, &problem, &msg) != PB_OK)
+        return PB_ERR_NOMEM;
+    pb_variant v;
+    fake_variants(NULL, PB_WL_TRIAD, NULL, &v, 1);
+    fake_mode = mode;
+    fake_interrupt = 0;
+    fake_interrupt_after = interrupt_after;
+    pb_runner_opts ro = { .min_time_s = 0.05, .interrupted = &fake_interrupt };
+    pb_runner_opts_defaults(&ro);
+    memset(r, 0, sizeof *r);
+    pb_status st = pb_runner_run_case(&fake_backend, &fake_mode, &v, &problem, &ro, r);
+    pb_problem_destroy(&problem);
+    return st;
+}
+
+static void free_result(pb_result *r)
+{
+    free(r->samples_s);
+    free(r->e2e_samples_s);
+}
+
+static void test_runner_measures_a_correct_case(void)
+{
+    pb_result r;
+    CHECK(run_fake(0, &r, 0) == PB_OK);
+    CHECK_MSG(r.status == PB_CASE_OK, "status %d: %s", r.status, r.reason);
+    CHECK(r.nsamples >= 10);
+    CHECK(r.has_check && r.check.ok);
+    CHECK(r.iterations_per_sample >= 1);
+    /* Calibration: a typical sample (launches x time per launch) lasts at least ~10 ms; single
+     * samples may run faster than calibration predicted on a noisy machine. */
+    CHECK_MSG(r.median_s * r.iterations_per_sample >= 0.009, "median sample lasted %g s",
+              r.median_s * r.iterations_per_sample);
+    CHECK(r.median_s > 0 && r.min_s <= r.median_s);
+    CHECK(r.rate_value > 0);
+    CHECK_STR(r.workload, "triad");
+    CHECK_STR(r.role, "cpu-1");
+    CHECK_STR(r.timer, "host");
+    free_result(&r);
+}
+
+static void test_runner_reports_a_wrong_result_as_failed(void)
+{
+    pb_result r;
+    CHECK(run_fake(1, &r, 0) == PB_OK);
+    CHECK(r.status == PB_CASE_FAILED);
+    CHECK(r.has_check && !r.check.ok && r.check.bad >= 1);
+    CHECK(strstr(r.reason, "wrong result") != NULL);
+    CHECK(r.nsamples == 0); /* a wrong answer is never timed as a win */
+    free_result(&r);
+}
+
+static void test_runner_reports_a_launch_error(void)
+{
+    pb_result r;
+    CHECK(run_fake(2, &r, 0) == PB_OK);
+    CHECK(r.status == PB_CASE_FAILED);
+    CHECK(strstr(r.reason, "fake launch error") != NULL);
+    free_result(&r);
+}
+
+static void test_runner_stops_when_interrupted(void)
+{
+    pb_result r;
+    CHECK(run_fake(0, &r, 3) == PB_ERR_INTERRUPTED);
+    CHECK(r.status == PB_CASE_SKIPPED);
+    CHECK(strstr(r.reason, "interrupted") != NULL);
+    free_result(&r);
+}
+
+static const pbtest_case tests[] = {
+    { "stats_summary", test_stats_summary },
+    { "pool_runs_every_index_once", test_pool_runs_every_index_once },
+    { "split_aligned_never_shares_lines", test_split_aligned_never_shares_lines },
+    { "opts_numbers", test_opts_numbers },
+    { "run_options", test_run_options },
+    { "runner_measures_a_correct_case", test_runner_measures_a_correct_case },
+    { "runner_reports_a_wrong_result_as_failed", test_runner_reports_a_wrong_result_as_failed },
+    { "runner_reports_a_launch_error", test_runner_reports_a_launch_error },
+    { "runner_stops_when_interrupted", test_runner_stops_when_interrupted },
+};
+
+PBTEST_MAIN(tests)

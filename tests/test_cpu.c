@@ -1,0 +1,237 @@
+/* Tests of the cpu backend: its variants and roles, and every workload at tiny, quick and standard
+ * sizes and at odd sizes (n = 1, 7, 1023, 1025), on one thread and on all threads, verified
+ * against the workload's reference. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/core/backend.h"
+#include "../src/core/fingerprint.h"
+#include "pbtest.h"
+
+extern const pb_backend pb_backend_cpu;
+
+#define SEED 20261127u
+
+/* One backend context and one verification pool for the whole program. */
+static void *cpu_ctx;
+static pb_pool *verify_pool;
+
+static int setup(void)
+{
+    pb_msg msg;
+    if (!cpu_ctx && pb_backend_cpu.init(&cpu_ctx, &msg) != PB_OK) {
+        fprintf(stderr, "cpu init: %s\n", msg.text);
+        return 0;
+    }
+    if (!verify_pool && pb_pool_create(pb_fingerprint_online_cpus(), &verify_pool, &msg) != PB_OK)
+        return 0;
+    return 1;
+}
+
+static int sanitized(void)
+{
+    const char *s = getenv("PB_SANITIZE");
+    return s && strcmp(s, "1") == 0;
+}
+
+/* Creates the problem, poisons its outputs, runs one launch on `threads` threads and verifies. */
+static void run_verified(pb_workload_id id, const pb_dims *dims, int threads)
+{
+    const pb_workload *wl = pb_workload_get(id);
+    pb_problem p;
+    pb_msg msg = { "" };
+    if (!setup()) {
+        CHECK_MSG(0, "could not start the cpu backend");
+        return;
+    }
+    pb_status st = wl->create(dims, SEED, &p, &msg);
+    CHECK_MSG(st == PB_OK, "%s create: %s", wl->name, msg.text);
+    if (st != PB_OK)
+        return;
+    pb_problem_poison_outputs(&p);
+    const int all = pb_fingerprint_online_cpus();
+    pb_variant_request req = { &threads, 1, all };
+    pb_variant v[4];
+    int nv = pb_backend_cpu.variants(cpu_ctx, id, &req, v, 4);
+    CHECK(nv >= 1 && v[0].threads == threads);
+    void *kase = NULL;
+    double seconds = -1;
+    int device_timer = -1;
+    st = pb_backend_cpu.case_create(cpu_ctx, &v[0], &p, &kase, &msg);
+    CHECK_MSG(st == PB_OK, "%s case_create: %s", wl->name, msg.text);
+    if (st == PB_OK) {
+        CHECK(pb_backend_cpu.case_run(kase, 1, &seconds, &device_timer, &msg) == PB_OK);
+        CHECK(seconds >= 0 && device_timer == 0);
+        pb_backend_cpu.case_destroy(kase);
+        pb_check check;
+        st = wl->verify(&p, verify_pool, all, v[0].unit_roundoff, &check, &msg);
+        CHECK_MSG(st == PB_OK && check.ok,
+                  "%s dims %lld x %lld x %lld on %d threads: %s (max err %g, tolerance %g, %lld bad, first %lld) %s",
+                  wl->name, (long long)dims->v[0], (long long)dims->v[1], (long long)dims->v[2], threads,
+                  check.method, check.max_err, check.tolerance, (long long)check.bad, (long long)check.first_bad,
+                  msg.text);
+    }
+    pb_problem_destroy(&p);
+}
+
+static void run_preset(pb_workload_id id, pb_preset preset)
+{
+    const int all = pb_fingerprint_online_cpus();
+    run_verified(id, &pb_workload_get(id)->sizes[preset], 1);
+    if (all > 1)
+        run_verified(id, &pb_workload_get(id)->sizes[preset], all);
+}
+
+/* The workload's tiny dims with every extent (not step or iteration counts) set to n. */
+static pb_dims odd_dims(pb_workload_id id, int64_t n)
+{
+    static const char *const extents[] = { "n", "nx", "ny", "width", "height" };
+    const pb_workload *wl = pb_workload_get(id);
+    pb_dims d = wl->sizes[PB_PRESET_TINY];
+    for (int k = 0; k < wl->ndims; k++)
+        for (size_t e = 0; e < sizeof extents / sizeof extents[0]; e++)
+            if (strcmp(wl->dim_names[k], extents[e]) == 0)
+                d.v[k] = n;
+    return d;
+}
+
+static void run_odd(pb_workload_id id)
+{
+    static const int64_t sizes[] = { 1, 7, 1023, 1025 };
+    const int all = pb_fingerprint_online_cpus();
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        pb_dims d = odd_dims(id, sizes[i]);
+        run_verified(id, &d, 1);
+        if (all > 1)
+            run_verified(id, &d, all);
+    }
+}
+
+#define WORKLOAD_TESTS(name, id)                                                  \
+    static void test_##name##_tiny(void) { run_preset(id, PB_PRESET_TINY); }      \
+    static void test_##name##_quick(void) { run_preset(id, PB_PRESET_QUICK); }    \
+    static void test_##name##_standard(void)                                      \
+    {                                                                             \
+        if (sanitized())                                                          \
+            SKIP("standard sizes take minutes under the sanitizers");             \
+        run_preset(id, PB_PRESET_STANDARD);                                       \
+    }                                                                             \
+    static void test_##name##_odd_sizes(void) { run_odd(id); }
+
+WORKLOAD_TESTS(sgemm, PB_WL_SGEMM)
+WORKLOAD_TESTS(triad, PB_WL_TRIAD)
+WORKLOAD_TESTS(reduce, PB_WL_REDUCE)
+WORKLOAD_TESTS(stencil, PB_WL_STENCIL)
+WORKLOAD_TESTS(nbody, PB_WL_NBODY)
+WORKLOAD_TESTS(mandelbrot, PB_WL_MANDELBROT)
+WORKLOAD_TESTS(histogram, PB_WL_HISTOGRAM)
+
+/* Sizes around the sgemm blocking (micro-tile rows and columns, the KC and NB blocks) where an
+ * edge case would go wrong first. */
+static void test_sgemm_block_edges(void)
+{
+    static const int64_t sizes[] = { 2, 11, 12, 13, 31, 32, 33, 383, 385, 511, 513 };
+    const int all = pb_fingerprint_online_cpus();
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        pb_dims d = { { sizes[i] } };
+        run_verified(PB_WL_SGEMM, &d, 1);
+        if (all > 1)
+            run_verified(PB_WL_SGEMM, &d, all);
+    }
+}
+
+static int count_role(const pb_variant *v, int n, pb_role role, int threads)
+{
+    int c = 0;
+    for (int i = 0; i < n; i++)
+        c += v[i].role == role && v[i].threads == threads;
+    return c;
+}
+
+static void test_variants_roles(void)
+{
+    if (!setup()) {
+        CHECK_MSG(0, "could not start the cpu backend");
+        return;
+    }
+    const int all = pb_fingerprint_online_cpus();
+    pb_variant v[PB_MAX_VARIANTS];
+    int one_all[] = { 1, all, 1 };
+    pb_variant_request req = { one_all, 3, all };
+    int n = pb_backend_cpu.variants(cpu_ctx, PB_WL_SGEMM, &req, v, PB_MAX_VARIANTS);
+    if (all > 1) {
+        CHECK(n == 2);
+        CHECK(count_role(v, n, PB_ROLE_CPU_1, 1) == 1);
+        CHECK(count_role(v, n, PB_ROLE_CPU_ALL, all) == 1);
+    } else {
+        CHECK(n == 2);
+        CHECK(count_role(v, n, PB_ROLE_CPU_1, 1) == 1 && count_role(v, n, PB_ROLE_CPU_ALL, 1) == 1);
+    }
+    for (int i = 0; i < n; i++) {
+        CHECK_STR(v[i].precision, "fp32");
+        CHECK_STR(v[i].impl, "own");
+        CHECK(v[i].unit_roundoff == PB_FP32_UNIT_ROUNDOFF);
+    }
+    n = pb_backend_cpu.variants(cpu_ctx, PB_WL_HISTOGRAM, &req, v, PB_MAX_VARIANTS);
+    CHECK(n >= 1 && strcmp(v[0].precision, "u32") == 0);
+
+    /* A single-core machine: the one-thread case is both cpu-1 and cpu-all. */
+    int one[] = { 1 };
+    pb_variant_request single = { one, 1, 1 };
+    n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &single, v, PB_MAX_VARIANTS);
+    CHECK(n == 2);
+    CHECK(count_role(v, n, PB_ROLE_CPU_1, 1) == 1 && count_role(v, n, PB_ROLE_CPU_ALL, 1) == 1);
+
+    /* A count that is neither 1 nor all is a scaling point; one beyond the pool is left out. */
+    int odd[] = { 2, all + 1 };
+    pb_variant_request scaling = { odd, 2, 4 };
+    n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &scaling, v, PB_MAX_VARIANTS);
+    CHECK(n == (all >= 2 ? 1 : 0));
+    if (all >= 2)
+        CHECK(v[0].role == PB_ROLE_CPU_N && v[0].threads == 2);
+}
+
+static void test_device(void)
+{
+    if (!setup()) {
+        CHECK_MSG(0, "could not start the cpu backend");
+        return;
+    }
+    pb_device_info info;
+    CHECK(pb_backend_cpu.device_count(cpu_ctx) == 1);
+    CHECK(pb_backend_cpu.device_info(cpu_ctx, 0, &info) == PB_OK);
+    CHECK_STR(info.name, "host CPU");
+    CHECK(info.type == PB_DEVICE_CPU);
+    CHECK(pb_backend_cpu.case_e2e == NULL && pb_backend_cpu.case_read == NULL);
+    CHECK(strcmp(pb_backend_cpu.name, "cpu") == 0);
+}
+
+/* Runs last: frees what the other tests shared. */
+static void test_shutdown(void)
+{
+    pb_backend_cpu.shutdown(cpu_ctx);
+    pb_pool_free(verify_pool);
+    cpu_ctx = NULL;
+    verify_pool = NULL;
+    pb_backend_cpu.shutdown(NULL);
+}
+
+#define WORKLOAD_CASES(name)                                                                       \
+    { #name "_tiny", test_##name##_tiny }, { #name "_quick", test_##name##_quick },               \
+        { #name "_standard", test_##name##_standard }, { #name "_odd_sizes", test_##name##_odd_sizes }
+
+static const pbtest_case cases[] = {
+    { "variants_roles", test_variants_roles },
+    { "device", test_device },
+    WORKLOAD_CASES(sgemm),
+    { "sgemm_block_edges", test_sgemm_block_edges },
+    WORKLOAD_CASES(triad),
+    WORKLOAD_CASES(reduce),
+    WORKLOAD_CASES(stencil),
+    WORKLOAD_CASES(nbody),
+    WORKLOAD_CASES(mandelbrot),
+    WORKLOAD_CASES(histogram),
+    { "shutdown", test_shutdown },
+};
+
+PBTEST_MAIN(cases)
