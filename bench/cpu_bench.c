@@ -291,6 +291,14 @@ int main(void)
         pb_problem_destroy(&p);
     }
 
+    if (make_problem(PB_WL_STENCIL, &p) == PB_OK) {
+        snprintf(what, sizeof what, "stencil %dx%d x%d, %d threads", p.params.stencil.nx, p.params.stencil.ny,
+                 p.params.stencil.steps, all);
+        row(what, gbs(&p, bench_backend(&pb_backend_cpu, cpu, &p, all, all, pool)), "GB/s", "GB/s own triad",
+            triad_gbs, 0);
+        pb_problem_destroy(&p);
+    }
+
     double peak = peak_gflops(pool, all);
     if (make_problem(PB_WL_NBODY, &p) == PB_OK) {
         snprintf(what, sizeof what, "nbody n=%d, %d threads", p.params.nbody.n, all);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Fuzzes the JSON reader and result-file loader with libFuzzer for a bounded time.
+# Fuzzes the JSON reader, the result-file loader and compare with libFuzzer for a bounded time.
 #   scripts/fuzz.sh [SECONDS]     (default 60; FUZZ_JOBS=N runs N workers)
 # Needs clang with libFuzzer; without it, says so and exits 0 so CI can call it unconditionally.
 # New inputs go to build/fuzz/corpus (the seed corpus in fuzz/corpus stays as committed); a crash
@@ -22,8 +22,8 @@ fi
 PLATFORM_DEFS=-D_GNU_SOURCE
 [ "$(uname -s)" = Darwin ] && PLATFORM_DEFS=-D_DARWIN_C_SOURCE
 "$CLANG" -std=c11 -g -O1 $PLATFORM_DEFS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -o "$OUT/fuzz_json_read" fuzz/fuzz_json_read.c src/results/json_read.c src/results/result_read.c \
-    src/results/result.c src/core/status.c src/core/backend.c -lm || exit 2
+    -o "$OUT/fuzz_json_read" fuzz/fuzz_json_read.c src/results/*.c src/report/compare.c \
+    src/report/compare_format.c src/report/compare_stats.c src/core/status.c src/core/backend.c -lm || exit 2
 cp fuzz/corpus/* "$OUT/corpus/"
 echo "fuzz: running fuzz_json_read for ${SECONDS_TO_RUN}s"
 "$OUT/fuzz_json_read" -max_total_time="$SECONDS_TO_RUN" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \

@@ -8,7 +8,10 @@ limited() {
 }
 
 listing=$(limited "$PB_BIN" list 2>&1)
-if echo "$listing" | grep -q 'nvcc not found at build time'; then
+rc=$?
+if [ "$rc" -ne 0 ]; then
+    fail "cuda list" "exit $rc: $(echo "$listing" | head -3)"
+elif echo "$listing" | grep -q 'nvcc not found at build time'; then
     skip "cuda list" "the cuda backend is not built"
     skip "cuda run" "the cuda backend is not built"
 elif echo "$listing" | grep -q 'CUDA: no device'; then

@@ -1,6 +1,7 @@
 /* `parbench run`: measure the chosen workloads on every chosen backend, print a table, and save
  * the result file atomically. Ctrl-C stops after the current sample and saves what was measured. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -193,8 +194,15 @@ static pb_status pb_run_output_path(const pb_run_config *cfg, const char *label,
         *slash = '\0';
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return pb_msg_set(msg, PB_ERR_USAGE, "cannot write the result file '%s': directory '%s' does not exist; create it or choose another path with -o", path, dir);
-    if (access(dir, W_OK) != 0)
-        return pb_msg_set(msg, PB_ERR_USAGE, "cannot write the result file '%s': directory '%s' is not writable; choose another path with -o", path, dir);
+    /* Create and remove a probe file: permission bits alone do not tell (root, read-only mounts). */
+    char probe[1100];
+    snprintf(probe, sizeof probe, "%s.probe.%ld", path, (long)getpid());
+    int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0)
+        return pb_msg_set(msg, PB_ERR_USAGE, "cannot write the result file '%s': directory '%s' is not writable (%s); choose another path with -o",
+                          path, dir, strerror(errno));
+    close(fd);
+    unlink(probe);
     return PB_OK;
 }
 

@@ -46,7 +46,13 @@ int pb_cli_any_failed(const pb_resultset *set)
 
 void pb_cli_print_table(const pb_resultset *set, FILE *out)
 {
-    fprintf(out, "\n%-10s %-22s %-7s %-10s %3s %11s %6s %18s %18s %8s  %s\n", "workload", "size", "backend",
+    int sw = 4;
+    for (int i = 0; i < set->nresults; i++) {
+        char size[64];
+        pb_fmt_size(&set->results[i], size, sizeof size);
+        sw = (int)strlen(size) > sw ? (int)strlen(size) : sw;
+    }
+    fprintf(out, "\n%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s  %s\n", "workload", sw, "size", "backend",
             "role", "thr", "median", "±MAD", "rate", "end-to-end", "vs 1core", "check");
     int notes = 0;
     for (int i = 0; i < set->nresults; i++) {
@@ -69,7 +75,7 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
         char thr[16] = "-";
         if (r->threads > 0)
             snprintf(thr, sizeof thr, "%d", r->threads);
-        fprintf(out, "%-10s %-22s %-7s %-10s %3s %11s %6s %18s %18s %8s  %s%s\n", r->workload, size, r->backend,
+        fprintf(out, "%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s  %s%s\n", r->workload, sw, size, r->backend,
                 r->role, thr, med, mad, rate, e2e, speed, check, r->reason[0] ? " *" : "");
         notes += r->reason[0] != '\0';
     }

@@ -131,33 +131,12 @@ static double pb_rate(const pb_result *r, double median)
     return r->rate_value > 0 ? r->rate_value : NAN;
 }
 
-static int pb_cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 static int pb_all_positive(const double *v, int n)
 {
     for (int i = 0; i < n; i++)
         if (!(v[i] > 0))
             return 0;
     return 1;
-}
-
-/* The percentile interval of bootstrap replicates of a log ratio, as a ratio interval. */
-static pb_status pb_interval(const double *logs, double *lo, double *hi, pb_msg *msg)
-{
-    double *sorted = malloc(PB_COMPARE_RESAMPLES * sizeof *sorted);
-    if (!sorted)
-        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory comparing samples");
-    memcpy(sorted, logs, PB_COMPARE_RESAMPLES * sizeof *sorted);
-    qsort(sorted, PB_COMPARE_RESAMPLES, sizeof *sorted, pb_cmp_double);
-    double tail = (1 - PB_COMPARE_LEVEL) / 2;
-    *lo = exp(pb_compare_quantile_sorted(sorted, PB_COMPARE_RESAMPLES, tail));
-    *hi = exp(pb_compare_quantile_sorted(sorted, PB_COMPARE_RESAMPLES, 1 - tail));
-    free(sorted);
-    return PB_OK;
 }
 
 static const char *pb_side_note(int on_a, int on_b)
@@ -219,7 +198,10 @@ static pb_status pb_compare_one(pb_compare_case *c, double threshold, double *lo
         if (st != PB_OK)
             return st;
     }
-    if ((st = pb_interval(logs, &c->ci_low, &c->ci_high, msg)) != PB_OK)
+    /* One case's interval is the geometric-mean interval of that case alone. */
+    const double *one[] = { logs };
+    st = pb_compare_geomean_interval(one, 1, PB_COMPARE_RESAMPLES, PB_COMPARE_LEVEL, &c->ci_low, &c->ci_high, msg);
+    if (st != PB_OK)
         return st;
     c->verdict = pb_judge(c->ci_low, c->ci_high, threshold);
     *has_logs = 1;

@@ -1,5 +1,6 @@
 /* Mandelbrot escape-time counts: sizes, counts, the fp32 host reference (made in create, since the
- * work of a launch is its total iteration count) and a check that tolerates only chaotic pixels. */
+ * work of a launch is its total iteration count) and a check that lets only pixels whose count is
+ * sensitive to rounding differ from it. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 #define PB_MANDELBROT_SPAN_Y 2.4
 /* Pixels the reference iterates side by side; the compiler turns the lane loop into SIMD. */
 #define PB_MANDELBROT_LANES 16
-/* At most this fraction of pixels may differ from the reference, each of them chaotic. */
+/* At most this fraction of pixels may differ from the reference, each of them sensitive to rounding. */
 #define PB_MANDELBROT_MAX_DIFF 0.01
 
 /* FLOPs per iteration: x*x, y*y, x*y, its doubling, x^2 - y^2, + cx, + cy. The escape test's
@@ -144,31 +145,26 @@ static pb_status pb_mandelbrot_create(const pb_dims *dims, uint64_t seed, pb_pro
 
 /* ---- verification -------------------------------------------------------------------------- */
 
-static int32_t pb_mandelbrot_f32(float cx, float cy, int32_t max_iter)
+/* Which operations an evaluation fuses into one multiply-add: compilers differ (none in strict C,
+ * within one expression for clang, across statements for GCC in GNU mode and for nvcc). */
+enum {
+    PB_FUSE_NONE = 0,
+    PB_FUSE_TEST = 1,  /* fmaf(x, x, y^2) > 4 */
+    PB_FUSE_X = 2,     /* x' = fmaf(x, x, -y^2) + cx */
+    PB_FUSE_Y = 4,     /* y' = fmaf(2x, y, cy) */
+    PB_FUSE_ALL = 7
+};
+
+static int32_t pb_mandelbrot_f32(float cx, float cy, int32_t max_iter, int fuse)
 {
     float x = 0, y = 0;
     int32_t count = 0;
     for (; count < max_iter; count++) {
         const float x2 = x * x, y2 = y * y;
-        if (x2 + y2 > 4.0f)
+        if ((fuse & PB_FUSE_TEST ? fmaf(x, x, y2) : x2 + y2) > 4.0f)
             break;
-        y = 2.0f * x * y + cy;
-        x = x2 - y2 + cx;
-    }
-    return count;
-}
-
-/* As a compiler that fuses multiply-adds would evaluate the same source. */
-static int32_t pb_mandelbrot_f32_fma(float cx, float cy, int32_t max_iter)
-{
-    float x = 0, y = 0;
-    int32_t count = 0;
-    for (; count < max_iter; count++) {
-        const float y2 = y * y;
-        if (fmaf(x, x, y2) > 4.0f)
-            break;
-        const float nx = fmaf(x, x, -y2) + cx;
-        y = fmaf(2.0f * x, y, cy);
+        const float nx = fuse & PB_FUSE_X ? fmaf(x, x, -y2) + cx : x2 - y2 + cx;
+        y = fuse & PB_FUSE_Y ? fmaf(2.0f * x, y, cy) : 2.0f * x * y + cy;
         x = nx;
     }
     return count;
@@ -188,30 +184,45 @@ static int32_t pb_mandelbrot_f64(double cx, double cy, int32_t max_iter)
     return count;
 }
 
-/* A differing count is accepted only where the pixel is chaotic: the counts in fp64 at c, and in
- * fp32 with and without fused multiply-adds at c, at c computed with fused multiply-adds (several
- * ulps away where x0 + px dx cancels) and at c moved by one ulp in x or y, are not all equal, and
- * the observed count lies within them. */
-static int pb_mandelbrot_explained(const pb_mandelbrot_params *p, int px, int py, int32_t got)
+/* The rounding scale of origin + p * step in fp32: the ulp of the larger term, which is many ulps
+ * of the result where the two cancel (near x = 0 and y = 0). */
+static float pb_mandelbrot_c_ulp(float origin, float offset)
 {
+    const float big = fmaxf(fabsf(origin), fabsf(offset));
+    return nextafterf(big, INFINITY) - big;
+}
+
+/* Whether pixel (px, py) is sensitive: some legitimate evaluation gives a count other than the
+ * reference's. The samples are fp64 at c; fp32 at c with each way of fusing; fp32 at c computed
+ * with a fused multiply-add, with and without fused iterations; and fp32 at the 8 neighbours of c
+ * one rounding step (pb_mandelbrot_c_ulp) away, with and without fused iterations. Returns at the
+ * first sample that differs, which is usually the first. */
+static int pb_mandelbrot_sensitive(const pb_mandelbrot_params *p, int px, int py, int32_t ref)
+{
+    const int32_t m = p->max_iter;
     const float cx = p->x0 + (float)px * p->dx, cy = p->y0 + (float)py * p->dy;
-    const float xs[6] = { cx, fmaf((float)px, p->dx, p->x0), nextafterf(cx, -INFINITY), nextafterf(cx, INFINITY),
-                          cx, cx };
-    const float ys[6] = { cy, fmaf((float)py, p->dy, p->y0), cy, cy, nextafterf(cy, -INFINITY),
-                          nextafterf(cy, INFINITY) };
-    int32_t lo = pb_mandelbrot_f64(cx, cy, p->max_iter), hi = lo;
-    for (int k = 0; k < 6; k++) {
-        const int32_t a = pb_mandelbrot_f32(xs[k], ys[k], p->max_iter);
-        const int32_t b = pb_mandelbrot_f32_fma(xs[k], ys[k], p->max_iter);
-        lo = a < lo ? a : lo, hi = a > hi ? a : hi;
-        lo = b < lo ? b : lo, hi = b > hi ? b : hi;
+    const float fx = fmaf((float)px, p->dx, p->x0), fy = fmaf((float)py, p->dy, p->y0);
+    if (pb_mandelbrot_f32(fx, fy, m, PB_FUSE_ALL) != ref || pb_mandelbrot_f32(fx, fy, m, PB_FUSE_NONE) != ref ||
+        pb_mandelbrot_f32(fx, fy, m, PB_FUSE_Y) != ref || pb_mandelbrot_f64(cx, cy, m) != ref ||
+        pb_mandelbrot_f32(cx, cy, m, PB_FUSE_ALL) != ref || pb_mandelbrot_f32(cx, cy, m, PB_FUSE_X) != ref ||
+        pb_mandelbrot_f32(cx, cy, m, PB_FUSE_Y) != ref)
+        return 1;
+    const float ux = pb_mandelbrot_c_ulp(p->x0, (float)px * p->dx);
+    const float uy = pb_mandelbrot_c_ulp(p->y0, (float)py * p->dy);
+    for (int i = -1; i <= 1; i++) {
+        for (int j = -1; j <= 1; j++) {
+            const float x = cx + (float)i * ux, y = cy + (float)j * uy;
+            if ((i || j) && (pb_mandelbrot_f32(x, y, m, PB_FUSE_NONE) != ref ||
+                             pb_mandelbrot_f32(x, y, m, PB_FUSE_ALL) != ref))
+                return 1;
+        }
     }
-    return lo < hi && lo <= got && got <= hi;
+    return 0;
 }
 
 typedef struct pb_mandelbrot_job {
     const pb_problem *problem;
-    int examine;  /* 0: only count differing pixels; 1: test each for chaos */
+    int examine;  /* 0: only count differing pixels; 1: test each for sensitivity */
 } pb_mandelbrot_job;
 
 static void pb_mandelbrot_check_rows(void *arg, int share, int64_t begin, int64_t end, pb_tally *tally)
@@ -225,15 +236,21 @@ static void pb_mandelbrot_check_rows(void *arg, int share, int64_t begin, int64_
             const int64_t i = py * p->width + px;
             if (got[i] == ref[i])
                 continue;
-            const int ok = job->examine && pb_mandelbrot_explained(p, px, (int)py, got[i]);
+            const int ok = job->examine && got[i] >= 0 && got[i] <= p->max_iter &&
+                           pb_mandelbrot_sensitive(p, px, (int)py, ref[i]);
             pb_tally_add(tally, i, ok ? 0 : 1, 0);
         }
     }
 }
 
-/* Reports the fraction of pixels that differ from the reference as max_err (tolerance 1%) and as
- * bad the differing pixels that are not chaotic. When more than 1% differ, pixels are not examined
- * one by one and every differing pixel counts as bad. */
+/* A pixel may differ from the reference only where its count is sensitive to rounding (near the
+ * boundary of the set, and where |z|^2 ends up close to 4), and at most 1% of pixels may differ.
+ * There the count of another legitimate evaluation order is unpredictable: measured against 23
+ * evaluation variants, it fell outside the range of 75 perturbed evaluations by up to 98
+ * iterations. So a differing count is only required to lie in [0, max_iter]; a changed count at a
+ * stable pixel always fails. Reports the fraction of differing pixels as max_err (tolerance 1%)
+ * and as bad the differing pixels that are not sensitive. When more than 1% differ, pixels are
+ * not examined one by one and every differing pixel counts as bad. */
 static pb_status pb_mandelbrot_verify(pb_problem *problem, pb_pool *pool, int threads, double unit_roundoff,
                                       pb_check *out, pb_msg *msg)
 {

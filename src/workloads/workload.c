@@ -4,6 +4,7 @@
 
 #include <assert.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/mem.h"
@@ -39,14 +40,16 @@ const char *pb_preset_name(pb_preset preset)
 
 pb_status pb_preset_parse(const char *name, pb_preset *out, pb_msg *msg)
 {
+    char known[64] = "";
     for (int p = 0; p < PB_PRESET_COUNT; p++) {
         if (name && strcmp(name, pb_preset_names[p]) == 0) {
             *out = (pb_preset)p;
             return PB_OK;
         }
+        size_t len = strlen(known);
+        snprintf(known + len, sizeof known - len, "%s%s", p ? ", " : "", pb_preset_names[p]);
     }
-    return pb_msg_set(msg, PB_ERR_USAGE, "unknown preset '%s': use one of tiny, quick, standard, large",
-                      name ? name : "");
+    return pb_msg_set(msg, PB_ERR_USAGE, "unknown preset '%s': use one of %s", name ? name : "", known);
 }
 
 const pb_workload *pb_workload_get(pb_workload_id id)
@@ -136,7 +139,7 @@ void pb_check_set(pb_check *out, const char *method, const pb_tally *t, double t
     out->first_bad = t->first_bad;
 }
 
-int pb_wl_shares(const pb_pool *pool, int threads)
+static int pb_wl_shares(const pb_pool *pool, int threads)
 {
     if (!pool || threads < 1)
         return 1;

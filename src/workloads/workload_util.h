@@ -22,6 +22,8 @@ typedef struct pb_tally {
     int64_t first_bad;  /* -1 when none */
 } pb_tally;
 
+void pb_tally_init(pb_tally *t);
+
 /* Records element `index` with error `err`. Written as !(err <= tol) so a NaN error is bad. Within
  * one tally, indices must come in increasing order for first_bad to be the first. */
 static inline void pb_tally_add(pb_tally *t, int64_t index, double err, double tol)
@@ -44,14 +46,10 @@ static inline double pb_ratio(double num, double den)
  * split. `tally` is this share's own (already initialised). */
 typedef void (*pb_wl_range_fn)(void *arg, int share, int64_t begin, int64_t end, pb_tally *tally);
 
-/* The number of shares pb_wl_parallel_for uses for these arguments (>= 1, <= PB_WL_MAX_THREADS). */
-int pb_wl_shares(const pb_pool *pool, int threads);
-
-/* Splits [0, n) into pb_wl_shares() contiguous shares run on the pool (or serially when pool is
- * NULL) and merges their tallies in index order into *total (which may be NULL). */
+/* Splits [0, n) into one contiguous share per thread (up to `threads`, the pool's size and
+ * PB_WL_MAX_THREADS), runs them on the pool, or serially when pool is NULL, and merges their
+ * tallies in index order into *total (which may be NULL). */
 void pb_wl_parallel_for(pb_pool *pool, int threads, int64_t n, pb_wl_range_fn fn, void *arg, pb_tally *total);
-
-void pb_tally_init(pb_tally *t);
 
 /* Fills a pb_check from a tally: ok when nothing was bad. */
 void pb_check_set(pb_check *out, const char *method, const pb_tally *t, double tolerance);

@@ -23,7 +23,7 @@ typedef struct pb_mandel_state {
 #if PB_VF_LANES == 8
 #define PB_MANDEL_V 2
 #else
-#define PB_MANDEL_V 3
+#define PB_MANDEL_V 4
 #endif
 /* Iterations between checks for finished vectors. */
 #define PB_MANDEL_STEPS 4
@@ -67,7 +67,9 @@ static void pb_mandel_start(const pb_mandelbrot_params *mp, pb_mandel_slot *s, i
  * which is what it would have been. */
 static void pb_mandel_span(const pb_mandelbrot_params *mp, int64_t i0, int64_t i1, int32_t *out)
 {
+    /* An empty slot still steps with the others, on zeros and with no lane active. */
     pb_mandel_slot slot[PB_MANDEL_V];
+    memset(slot, 0, sizeof slot);
     const pb_vf four = pb_vf_splat(4.0f);
     int64_t next = i0;
     int live = 0;
@@ -100,6 +102,7 @@ static void pb_mandel_span(const pb_mandelbrot_params *mp, int64_t i0, int64_t i
             for (int l = 0; l < s->count; l++)
                 out[s->first + l] = s->n[l] < mp->max_iter ? s->n[l] : mp->max_iter;
             s->first = -1;
+            s->active = pb_vi_splat(0);
             live--;
             if (next < i1) {
                 pb_mandel_start(mp, s, next, i1 - next < PB_VF_LANES ? (int)(i1 - next) : PB_VF_LANES);
