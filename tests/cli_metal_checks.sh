@@ -35,7 +35,8 @@ MSL_FLAGS="-fsyntax-only -x c++ -std=c++17 -nostdlibinc -isystem tests/msl_shim 
            -Wno-unused-parameter -Wno-unknown-pragmas -Werror=unknown-attributes -Werror=double-promotion
            -Ddouble=pb_msl_has_no_double"
 
-# expect_pass/expect_fail NAME LOG -- CMD...: the command's output goes to LOG, shown on failure.
+# expect_pass NAME LOG -- CMD...: CMD must succeed. expect_fail NAME LOG PATTERN -- CMD...: CMD must fail
+# with PATTERN in its output (the planted fault, not some other error). Output goes to LOG.
 expect_pass() {
     name=$1; log=$2; shift 3
     if "$@" >"$log" 2>&1; then ok "$name"; else fail "$name" "$(head -5 "$log")"; fi

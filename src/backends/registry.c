@@ -28,7 +28,8 @@ static const pb_backend_entry pb_registry[] = {
 #ifdef HAVE_METAL
     { "metal", &pb_backend_metal, NULL },
 #else
-    { "metal", NULL, "not built: Metal exists only on macOS (build there with Apple's command-line tools)" },
+    { "metal", NULL, "not built: Metal is available only on macOS; on a Mac, install Apple's command-line tools "
+                "(xcode-select --install) and rebuild with `make clean && make`" },
 #endif
 #ifdef HAVE_CUDA
     { "cuda", &pb_backend_cuda, NULL },

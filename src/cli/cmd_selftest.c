@@ -77,8 +77,10 @@ int pb_cmd_selftest(int argc, char **argv)
             printf("----  %-10s %s\n", session.slots[s].entry->name, session.slots[s].why.text);
     printf("\n%d passed, %d failed\n", passed, failed);
     if (failed)
-        printf("To report a failure, open an issue in parbench's tracker with this table and the output of\n"
-               "'parbench info' and 'parbench list'.\n");
+        printf("To report a failure, open an issue in parbench's tracker with this whole table, the output of\n"
+               "'parbench info' and 'parbench list', and everything printed above the table (a GPU kernel\n"
+               "compile error prints the compiler's full log there). The Metal backend has not yet run on\n"
+               "Apple hardware, so metal and mps reports are especially welcome.\n");
     pb_pool_free(pool);
     free(plan);
     pb_session_close(&session);

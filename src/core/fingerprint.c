@@ -509,8 +509,8 @@ static void pb_fp_linux_hypervisor(pb_machine *m, const char *flags)
 static void pb_fp_read_linux(pb_machine *m)
 {
     char *text = pb_fp_slurp("/etc/os-release");
-    if (text && pb_fp_os_release_pretty(text, m->os_version, sizeof m->os_version) == 0)
-        m->os_version[0] = '\0';
+    if (text)
+        pb_fp_os_release_pretty(text, m->os_version, sizeof m->os_version);
     free(text);
 
     char flags[8192] = "";
