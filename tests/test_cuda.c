@@ -11,6 +11,19 @@
 
 #define NO_DEVICE "CUDA: no device (driver missing or no GPU)"
 
+/* Read by AddressSanitizer at start-up in SANITIZE=1 builds (ignored otherwise). With a GPU, the
+ * CUDA driver maps memory inside the range ASan protects as its shadow gap, and keeps a few
+ * allocations from its initialisation to the end (google/sanitizers#629). */
+const char *__asan_default_options(void)
+{
+    return "protect_shadow_gap=0";
+}
+
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libcuda\nleak:libcublas\n";
+}
+
 static const pb_backend *cuda_backend(void)
 {
     int count = 0;

@@ -193,7 +193,7 @@ static float pb_mandelbrot_c_ulp(float origin, float offset)
 }
 
 /* Whether pixel (px, py) is sensitive: some legitimate evaluation gives a count other than the
- * reference's. The samples are fp64 at c; fp32 at c with each way of fusing; fp32 at c computed
+ * reference's. The samples are fp64 at c; fp32 at c fusing all, only x' or only y'; fp32 at c computed
  * with a fused multiply-add, with and without fused iterations; and fp32 at the 8 neighbours of c
  * one rounding step (pb_mandelbrot_c_ulp) away, with and without fused iterations. Returns at the
  * first sample that differs, which is usually the first. */

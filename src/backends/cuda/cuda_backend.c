@@ -215,12 +215,11 @@ static int pb_cuda_variants(void *vctx, pb_workload_id id, const pb_variant_requ
     (void)req;
     if (!w)
         return 0;
-    const double own_roundoff = strcmp(w->precision, "fp32") == 0 ? PB_FP32_UNIT_ROUNDOFF : 0.0;
     int n = 0;
     for (int d = 0; d < ctx->ndev; d++) {
         if (pb_cuda_sm(&ctx->prop[d]) < PB_CUDA_MIN_SM)
             continue;
-        n = pb_cuda_add_variant(out, n, max, d, "own", PB_ROLE_GPU, w->precision, own_roundoff);
+        n = pb_cuda_add_variant(out, n, max, d, "own", PB_ROLE_GPU, w->precision, PB_FP32_UNIT_ROUNDOFF);
         if (id != PB_WL_SGEMM)
             continue;
         n = pb_cuda_add_variant(out, n, max, d, "cublas", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
@@ -444,8 +443,6 @@ static pb_status pb_cuda_launch(const pb_cuda_case *c, pb_msg *msg)
         return st == CUBLAS_STATUS_SUCCESS ? PB_OK : pb_cublas_error(msg, st, "cublasSgemm");
     }
     cudaError_t err = pb_cuda_launch_own(c);
-    if (err == cudaSuccess)
-        err = cudaGetLastError();
     return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "kernel launch");
 }
 
