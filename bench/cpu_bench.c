@@ -1,6 +1,7 @@
 /* `make bench`: parbench's own CPU kernels against their references at the standard sizes, in one
- * process, with a PASS/MISS per target of issue 7. A benchmark, not a test: the numbers move with
- * whatever else the machine is doing, so each is the median of several samples. */
+ * process, with a PASS/MISS per target of issue 7. A benchmark, not a test: the machine may be
+ * busy with other work, so each pair of things compared is sampled alternately (both see the same
+ * conditions) and compared by medians. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,18 @@
 extern const pb_backend pb_backend_cpu;
 
 #define BENCH_SEED 20261127u
-#define BENCH_SAMPLES 9
+#define BENCH_SAMPLES 11
 #define BENCH_SAMPLE_S 0.05     /* a sample lasts at least this long */
 
 /* Something to time: runs `launches` launches and returns their total seconds (< 0 on failure). */
 typedef double (*bench_fn)(void *arg, int launches);
+
+typedef struct bench_item {
+    bench_fn fn;
+    void *arg;
+    int launches;               /* per sample, calibrated */
+    double median;              /* seconds per launch; < 0 when it failed */
+} bench_item;
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -27,30 +35,46 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median seconds per launch: one warm-up launch, launches per sample calibrated to last at least
- * BENCH_SAMPLE_S, then BENCH_SAMPLES samples. */
-static double bench_time(bench_fn fn, void *arg)
+/* Launches per sample so that a sample lasts at least BENCH_SAMPLE_S (after one warm-up). */
+static int bench_calibrate(bench_item *it)
 {
-    double t = fn(arg, 1);
-    if (t < 0)
-        return -1;
-    int launches = 1;
-    while ((t = fn(arg, launches)) >= 0 && t < BENCH_SAMPLE_S && launches < (1 << 20))
-        launches *= 2;
-    double s[BENCH_SAMPLES];
-    for (int i = 0; i < BENCH_SAMPLES; i++) {
-        if ((s[i] = fn(arg, launches)) < 0)
-            return -1;
-        s[i] /= launches;
+    double t = it->fn(it->arg, 1);
+    it->launches = 1;
+    while (t >= 0 && t < BENCH_SAMPLE_S && it->launches < (1 << 20)) {
+        it->launches *= 2;
+        t = it->fn(it->arg, it->launches);
     }
-    qsort(s, BENCH_SAMPLES, sizeof s[0], cmp_double);
-    return s[BENCH_SAMPLES / 2];
+    return t >= 0;
+}
+
+/* Median seconds per launch of each item, sampling them in turn: a burst of other work on the
+ * machine then hits all of them, not just one. */
+static void bench_measure(bench_item *items, int count)
+{
+    double s[4][BENCH_SAMPLES];
+    int ok = 1;
+    for (int k = 0; k < count; k++)
+        ok &= bench_calibrate(&items[k]);
+    for (int i = 0; i < BENCH_SAMPLES && ok; i++) {
+        for (int k = 0; k < count && ok; k++) {
+            double t = items[k].fn(items[k].arg, items[k].launches);
+            ok = t >= 0;
+            s[k][i] = t / items[k].launches;
+        }
+    }
+    for (int k = 0; k < count; k++) {
+        qsort(s[k], BENCH_SAMPLES, sizeof s[k][0], cmp_double);
+        items[k].median = ok ? s[k][BENCH_SAMPLES / 2] : -1;
+    }
 }
 
 /* ---- backend cases ------------------------------------------------------------------------- */
 
 typedef struct bench_case {
     const pb_backend *backend;
+    void *ctx;
+    pb_problem *problem;
+    pb_variant variant;
     void *kase;
 } bench_case;
 
@@ -67,52 +91,73 @@ static double bench_case_run(void *arg, int launches)
     return s;
 }
 
-/* The variant of `backend` for workload `id` on `threads` threads, else its only one (a library
+/* The variant of the backend for the problem on `threads` threads, else its only one (a library
  * whose thread count cannot be set lists one); 0 when it has none. */
-static int bench_variant(const pb_backend *backend, void *ctx, pb_workload_id id, int threads, int all,
-                         pb_variant *out)
+static int bench_variant(bench_case *c, int threads, int all)
 {
     pb_variant v[PB_MAX_VARIANTS];
     pb_variant_request req = { &threads, 1, all };
-    int n = backend->variants(ctx, id, &req, v, PB_MAX_VARIANTS);
+    int n = c->backend->variants(c->ctx, c->problem->id, &req, v, PB_MAX_VARIANTS);
     for (int i = 0; i < n; i++) {
         if (v[i].threads == threads) {
-            *out = v[i];
+            c->variant = v[i];
             return 1;
         }
     }
     if (n == 1)
-        *out = v[0];
+        c->variant = v[0];
     return n == 1;
 }
 
-/* Times one backend case on `problem` and verifies its output once; returns the median seconds per
- * launch, or -1 (with the reason printed) when it failed to run or verify. */
-static double bench_backend(const pb_backend *backend, void *ctx, pb_problem *problem, int threads, int all,
-                            pb_pool *pool)
+/* Verifies one launch of `fn` on freshly poisoned outputs. */
+static int bench_verified(const char *who, bench_fn fn, void *arg, pb_problem *problem, double unit_roundoff,
+                          pb_pool *pool, int threads)
 {
     const pb_workload *wl = pb_workload_get(problem->id);
-    pb_variant v;
-    pb_msg msg = { "" };
-    bench_case c = { backend, NULL };
-    if (!bench_variant(backend, ctx, problem->id, threads, all, &v)) {
-        fprintf(stderr, "cpu_bench: %s has no %d-thread variant of %s\n", backend->name, threads, wl->name);
-        return -1;
-    }
-    pb_problem_poison_outputs(problem);
-    if (backend->case_create(ctx, &v, problem, &c.kase, &msg) != PB_OK) {
-        fprintf(stderr, "cpu_bench: %s %s: %s\n", backend->name, wl->name, msg.text);
-        return -1;
-    }
-    double t = bench_time(bench_case_run, &c);
-    backend->case_destroy(c.kase);
     pb_check check;
-    if (t >= 0 && (wl->verify(problem, pool, all, v.unit_roundoff, &check, &msg) != PB_OK || !check.ok)) {
-        fprintf(stderr, "cpu_bench: %s %s on %d threads did not verify: %s (error %g > %g)\n", backend->name,
-                wl->name, threads, msg.text, check.max_err, check.tolerance);
-        return -1;
+    pb_msg msg = { "" };
+    pb_problem_poison_outputs(problem);
+    if (fn(arg, 1) < 0)
+        return 0;
+    if (wl->verify(problem, pool, threads, unit_roundoff, &check, &msg) != PB_OK || !check.ok) {
+        fprintf(stderr, "cpu_bench: %s %s did not verify: %s (error %g > %g) %s\n", who, wl->name, check.method,
+                check.max_err, check.tolerance, msg.text);
+        return 0;
     }
-    return t;
+    return 1;
+}
+
+/* Prepares a verified case ready to time; 0 (with the reason printed) when that failed. */
+static int bench_case_open(bench_case *c, const pb_backend *backend, void *ctx, pb_problem *problem, int threads,
+                           int all, pb_pool *pool)
+{
+    pb_msg msg = { "" };
+    memset(c, 0, sizeof *c);
+    c->backend = backend;
+    c->ctx = ctx;
+    c->problem = problem;
+    if (!bench_variant(c, threads, all)) {
+        fprintf(stderr, "cpu_bench: %s has no %d-thread variant of %s\n", backend->name, threads,
+                pb_workload_get(problem->id)->name);
+        return 0;
+    }
+    if (backend->case_create(ctx, &c->variant, problem, &c->kase, &msg) != PB_OK) {
+        fprintf(stderr, "cpu_bench: %s: %s\n", backend->name, msg.text);
+        return 0;
+    }
+    if (!bench_verified(backend->name, bench_case_run, c, problem, c->variant.unit_roundoff, pool, all)) {
+        backend->case_destroy(c->kase);
+        c->kase = NULL;
+        return 0;
+    }
+    return 1;
+}
+
+static void bench_case_close(bench_case *c)
+{
+    if (c->kase)
+        c->backend->case_destroy(c->kase);
+    c->kase = NULL;
 }
 
 /* ---- references compiled here, with the same flags as the kernels ------------------------- */
@@ -149,7 +194,7 @@ static void plain_triad_task(void *arg, int t, int threads)
 /* The FMA peak: 16 independent chains of vector FMAs per thread, enough to fill every FMA port
  * of any current core; the result is stored so the loop cannot be deleted. */
 #define PEAK_CHAINS 16
-#define PEAK_ITERS 2000000
+#define PEAK_ITERS 1000000
 
 typedef struct peak_job {
     float sink[256][PB_VF_LANES];
@@ -171,12 +216,9 @@ static void peak_task(void *arg, int t, int threads)
     pb_vf_store(job->sink[t % 256], acc[0]);
 }
 
-static double peak_gflops(pb_pool *pool, int threads)
+static double peak_flops_per_launch(int threads)
 {
-    static peak_job job;
-    bench_pool_job run = { pool, threads, peak_task, &job };
-    double t = bench_time(bench_pool_run, &run);
-    return 2.0 * PB_VF_LANES * PEAK_CHAINS * (double)PEAK_ITERS * threads / t / 1e9;
+    return 2.0 * PB_VF_LANES * PEAK_CHAINS * (double)PEAK_ITERS * threads;
 }
 
 /* ---- the table ------------------------------------------------------------------------------ */
@@ -184,11 +226,10 @@ static double peak_gflops(pb_pool *pool, int threads)
 static int misses, failures;
 
 /* One row: own / reference against `goal` (goal <= 0: reported only). */
-static void row(const char *what, double own, const char *own_unit, const char *ref_name, double ref,
-                double goal)
+static void row(const char *what, double own, const char *unit, const char *ref_name, double ref, double goal)
 {
     if (own <= 0 || ref <= 0) {
-        printf("%-34s %s\n", what, "FAILED (see above)");
+        printf("%-34s FAILED (see above)\n", what);
         failures++;
         return;
     }
@@ -199,7 +240,7 @@ static void row(const char *what, double own, const char *own_unit, const char *
         snprintf(goals, sizeof goals, ">= %.2f  %s", goal, ratio >= goal ? "PASS" : "MISS");
     else
         snprintf(goals, sizeof goals, "(reported)");
-    printf("%-34s %8.1f %-8s %-26s %6.3f  %s\n", what, own, own_unit, refs, ratio, goals);
+    printf("%-34s %8.1f %-8s %-26s %6.3f  %s\n", what, own, unit, refs, ratio, goals);
     misses += goal > 0 && ratio < goal;
 }
 
@@ -213,113 +254,173 @@ static pb_status make_problem(pb_workload_id id, pb_problem *p)
     return st;
 }
 
-/* Rate in the workload's unit (work is rate units x 1e9 per launch). */
-static double rate(const pb_problem *p, double seconds) { return seconds > 0 ? p->work / 1e9 / seconds : -1; }
+/* Rates from a median time per launch (negative when the measurement failed). */
+static double per_s(double amount, double seconds) { return seconds > 0 ? amount / seconds : -1; }
+static double gbs(const pb_problem *p, double s) { return per_s(pb_workload_get(p->id)->bytes(&p->dims) / 1e9, s); }
+static double gflops(const pb_problem *p, double s) { return per_s(pb_workload_get(p->id)->flops(&p->dims) / 1e9, s); }
 
-static double gbs(const pb_problem *p, double seconds)
+typedef struct bench_env {
+    void *cpu;
+    const pb_backend *blas;
+    void *blas_ctx;
+    pb_pool *pool;
+    int all;
+} bench_env;
+
+static void bench_sgemm(const bench_env *e)
 {
-    return seconds > 0 ? pb_workload_get(p->id)->bytes(&p->dims) / seconds / 1e9 : -1;
+    pb_problem p;
+    char what[64];
+    if (make_problem(PB_WL_SGEMM, &p) != PB_OK)
+        return;
+    int counts[2] = { 1, e->all };
+    for (int k = 0; k < (e->all > 1 ? 2 : 1); k++) {
+        bench_case own, ref;
+        int ok = bench_case_open(&own, &pb_backend_cpu, e->cpu, &p, counts[k], e->all, e->pool);
+        snprintf(what, sizeof what, "sgemm n=%d, %d thread%s", p.params.sgemm.n, counts[k], counts[k] > 1 ? "s" : "");
+        if (e->blas && bench_case_open(&ref, e->blas, e->blas_ctx, &p, counts[k], e->all, e->pool)) {
+            bench_item items[2] = { { bench_case_run, &own, 0, -1 }, { bench_case_run, &ref, 0, -1 } };
+            if (ok)
+                bench_measure(items, 2);
+            row(what, gflops(&p, items[0].median), "GFLOP/s", "GFLOP/s BLAS", gflops(&p, items[1].median), 0.85);
+            bench_case_close(&ref);
+        } else if (!e->blas && ok) {
+            bench_item item = { bench_case_run, &own, 0, -1 };
+            bench_measure(&item, 1);
+            printf("%-34s %8.1f GFLOP/s  (no BLAS in this build: nothing to compare with)\n", what,
+                   gflops(&p, item.median));
+        } else {
+            row(what, -1, "", "", -1, 0.85);
+        }
+        bench_case_close(&own);
+    }
+    pb_problem_destroy(&p);
 }
 
-static double gflops(const pb_problem *p, double seconds)
+/* Own triad against the plain loop, and own reduce against own triad, all on every thread. */
+static void bench_bandwidth(const bench_env *e, double *triad_gbs)
 {
-    return seconds > 0 ? pb_workload_get(p->id)->flops(&p->dims) / seconds / 1e9 : -1;
+    pb_problem tp, rp;
+    char what[64];
+    *triad_gbs = -1;
+    if (make_problem(PB_WL_TRIAD, &tp) != PB_OK)
+        return;
+    if (make_problem(PB_WL_REDUCE, &rp) != PB_OK) {
+        pb_problem_destroy(&tp);
+        return;
+    }
+    bench_pool_job plain = { e->pool, e->all, plain_triad_task, &tp };
+    bench_case triad, reduce;
+    int ok = bench_case_open(&triad, &pb_backend_cpu, e->cpu, &tp, e->all, e->all, e->pool);
+    ok &= bench_case_open(&reduce, &pb_backend_cpu, e->cpu, &rp, e->all, e->all, e->pool);
+    ok &= bench_verified("plain loop", bench_pool_run, &plain, &tp, PB_FP32_UNIT_ROUNDOFF, e->pool, e->all);
+    bench_item items[3] = { { bench_case_run, &triad, 0, -1 }, { bench_pool_run, &plain, 0, -1 },
+                            { bench_case_run, &reduce, 0, -1 } };
+    if (ok)
+        bench_measure(items, 3);
+    *triad_gbs = gbs(&tp, items[0].median);
+    snprintf(what, sizeof what, "triad n=%d, %d threads", tp.params.triad.n, e->all);
+    row(what, *triad_gbs, "GB/s", "GB/s plain loop", gbs(&tp, items[1].median), 0.95);
+    snprintf(what, sizeof what, "reduce n=%d, %d threads", rp.params.reduce.n, e->all);
+    row(what, gbs(&rp, items[2].median), "GB/s", "GB/s own triad", *triad_gbs, 0.90);
+    bench_case_close(&triad);
+    bench_case_close(&reduce);
+    pb_problem_destroy(&tp);
+    pb_problem_destroy(&rp);
 }
+
+/* A kernel reported against a reference rate measured alongside it (goal <= 0: reported only). */
+static void bench_against(const bench_env *e, pb_workload_id id, bench_item *ref, double ref_amount,
+                          const char *ref_name, const char *unit, double (*rate)(const pb_problem *, double))
+{
+    pb_problem p;
+    char what[64];
+    if (make_problem(id, &p) != PB_OK)
+        return;
+    bench_case own;
+    bench_item items[2] = { { bench_case_run, &own, 0, -1 }, *ref };
+    if (bench_case_open(&own, &pb_backend_cpu, e->cpu, &p, e->all, e->all, e->pool))
+        bench_measure(items, 2);
+    const pb_dims *d = &p.dims;
+    if (pb_workload_get(id)->ndims == 1)
+        snprintf(what, sizeof what, "%s n=%lld, %d threads", pb_workload_get(id)->name, (long long)d->v[0], e->all);
+    else
+        snprintf(what, sizeof what, "%s %lldx%lld, %d threads", pb_workload_get(id)->name, (long long)d->v[0],
+                 (long long)d->v[1], e->all);
+    row(what, rate(&p, items[0].median), unit, ref_name, per_s(ref_amount, items[1].median), 0);
+    bench_case_close(&own);
+    pb_problem_destroy(&p);
+}
+
+static double stencil_gbs(const pb_problem *p, double s) { return gbs(p, s); }
+static double kernel_gflops(const pb_problem *p, double s) { return gflops(p, s); }
 
 int main(void)
 {
     pb_machine m;
     pb_msg msg;
-    void *cpu = NULL, *blas_ctx = NULL;
-    const pb_backend *blas = NULL;
-    pb_pool *pool = NULL;
-    const int all = pb_fingerprint_online_cpus();
+    bench_env e = { 0 };
+    e.all = pb_fingerprint_online_cpus();
     pb_fingerprint_read(&m);
-    if (pb_backend_cpu.init(&cpu, &msg) != PB_OK || pb_pool_create(all, &pool, &msg) != PB_OK) {
+    if (pb_backend_cpu.init(&e.cpu, &msg) != PB_OK || pb_pool_create(e.all, &e.pool, &msg) != PB_OK) {
         fprintf(stderr, "cpu_bench: %s\n", msg.text);
         return 1;
     }
     int nreg;
     const pb_backend_entry *reg = pb_backend_registry(&nreg);
     for (int i = 0; i < nreg; i++) {
-        if (!strcmp(reg[i].name, "blas")) {
-            if (!reg[i].backend)
-                printf("blas: %s\n", reg[i].missing_why);
-            else if (reg[i].backend->init(&blas_ctx, &msg) != PB_OK)
-                printf("blas: %s\n", msg.text);
-            else
-                blas = reg[i].backend;
-        }
+        if (strcmp(reg[i].name, "blas") != 0)
+            continue;
+        if (!reg[i].backend)
+            printf("blas: %s\n", reg[i].missing_why);
+        else if (reg[i].backend->init(&e.blas_ctx, &msg) != PB_OK)
+            printf("blas: %s\n", msg.text);
+        else
+            e.blas = reg[i].backend;
     }
     char date[32];
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d", gmtime(&now));
-    printf("parbench %s cpu_bench, %s: %s, %d cores (%s), %s\n", pb_build_version(), date, m.cpu_model, all,
-           pb_backend_cpu.describe(cpu), pb_build_compiler());
-    printf("flags: %s%s%s\n\n", pb_build_cflags(), blas ? "; BLAS: " : "", blas ? blas->describe(blas_ctx) : "");
+    printf("parbench %s cpu_bench, %s: %s, %d cores (%s), %s\n", pb_build_version(), date, m.cpu_model, e.all,
+           pb_backend_cpu.describe(e.cpu), pb_build_compiler());
+    printf("flags: %s%s%s\n\n", pb_build_cflags(), e.blas ? "; BLAS: " : "", e.blas ? e.blas->describe(e.blas_ctx) : "");
     printf("%-34s %17s %-26s %6s  %s\n", "target (standard sizes)", "own", "reference", "ratio", "goal");
 
-    pb_problem p;
-    char what[64];
-    if (make_problem(PB_WL_SGEMM, &p) == PB_OK) {
-        int counts[2] = { 1, all };
-        for (int k = 0; k < (all > 1 ? 2 : 1); k++) {
-            double own = rate(&p, bench_backend(&pb_backend_cpu, cpu, &p, counts[k], all, pool));
-            snprintf(what, sizeof what, "sgemm n=%d, %d thread%s", p.params.sgemm.n, counts[k],
-                     counts[k] > 1 ? "s" : "");
-            if (blas)
-                row(what, own, "GFLOP/s", "GFLOP/s BLAS",
-                    rate(&p, bench_backend(blas, blas_ctx, &p, counts[k], all, pool)), 0.85);
-            else
-                printf("%-34s %8.1f GFLOP/s  (no BLAS built: no reference)\n", what, own);
+    double triad_gbs;
+    bench_sgemm(&e);
+    bench_bandwidth(&e, &triad_gbs);
+
+    /* The stencil against the triad's bandwidth, and the compute kernels against the FMA peak,
+     * each sampled alongside its reference. */
+    pb_problem tp;
+    if (make_problem(PB_WL_TRIAD, &tp) == PB_OK) {
+        bench_case triad;
+        if (bench_case_open(&triad, &pb_backend_cpu, e.cpu, &tp, e.all, e.all, e.pool)) {
+            bench_item ref = { bench_case_run, &triad, 0, -1 };
+            bench_against(&e, PB_WL_STENCIL, &ref, pb_workload_get(PB_WL_TRIAD)->bytes(&tp.dims) / 1e9,
+                          "GB/s own triad", "GB/s", stencil_gbs);
+            bench_case_close(&triad);
         }
-        pb_problem_destroy(&p);
+        pb_problem_destroy(&tp);
     }
+    peak_job peak;
+    bench_pool_job peak_all = { e.pool, e.all, peak_task, &peak }, peak_one = { e.pool, 1, peak_task, &peak };
+    bench_item ref = { bench_pool_run, &peak_all, 0, -1 };
+    bench_against(&e, PB_WL_NBODY, &ref, peak_flops_per_launch(e.all) / 1e9, "GFLOP/s FMA peak", "GFLOP/s",
+                  kernel_gflops);
+    bench_against(&e, PB_WL_MANDELBROT, &ref, peak_flops_per_launch(e.all) / 1e9, "GFLOP/s FMA peak", "GFLOP/s",
+                  kernel_gflops);
 
-    double triad_gbs = -1;
-    if (make_problem(PB_WL_TRIAD, &p) == PB_OK) {
-        triad_gbs = gbs(&p, bench_backend(&pb_backend_cpu, cpu, &p, all, all, pool));
-        bench_pool_job plain = { pool, all, plain_triad_task, &p };
-        snprintf(what, sizeof what, "triad n=%d, %d threads", p.params.triad.n, all);
-        row(what, triad_gbs, "GB/s", "GB/s plain loop", gbs(&p, bench_time(bench_pool_run, &plain)), 0.95);
-        pb_problem_destroy(&p);
-    }
-    if (make_problem(PB_WL_REDUCE, &p) == PB_OK) {
-        snprintf(what, sizeof what, "reduce n=%d, %d threads", p.params.reduce.n, all);
-        row(what, gbs(&p, bench_backend(&pb_backend_cpu, cpu, &p, all, all, pool)), "GB/s", "GB/s own triad",
-            triad_gbs, 0.90);
-        pb_problem_destroy(&p);
-    }
-
-    if (make_problem(PB_WL_STENCIL, &p) == PB_OK) {
-        snprintf(what, sizeof what, "stencil %dx%d x%d, %d threads", p.params.stencil.nx, p.params.stencil.ny,
-                 p.params.stencil.steps, all);
-        row(what, gbs(&p, bench_backend(&pb_backend_cpu, cpu, &p, all, all, pool)), "GB/s", "GB/s own triad",
-            triad_gbs, 0);
-        pb_problem_destroy(&p);
-    }
-
-    double peak = peak_gflops(pool, all);
-    if (make_problem(PB_WL_NBODY, &p) == PB_OK) {
-        snprintf(what, sizeof what, "nbody n=%d, %d threads", p.params.nbody.n, all);
-        row(what, gflops(&p, bench_backend(&pb_backend_cpu, cpu, &p, all, all, pool)), "GFLOP/s",
-            "GFLOP/s FMA peak", peak, 0);
-        pb_problem_destroy(&p);
-    }
-    if (make_problem(PB_WL_MANDELBROT, &p) == PB_OK) {
-        snprintf(what, sizeof what, "mandelbrot %dx%d, %d threads", p.params.mandelbrot.width,
-                 p.params.mandelbrot.height, all);
-        row(what, gflops(&p, bench_backend(&pb_backend_cpu, cpu, &p, all, all, pool)), "GFLOP/s",
-            "GFLOP/s FMA peak", peak, 0);
-        pb_problem_destroy(&p);
-    }
+    bench_item peaks[2] = { { bench_pool_run, &peak_one, 0, -1 }, { bench_pool_run, &peak_all, 0, -1 } };
+    bench_measure(peaks, 2);
     printf("\nFMA peak (%d chains of %d-lane FMAs): %.1f GFLOP/s on 1 thread, %.1f on %d\n", PEAK_CHAINS,
-           PB_VF_LANES, peak_gflops(pool, 1), peak, all);
+           PB_VF_LANES, per_s(peak_flops_per_launch(1) / 1e9, peaks[0].median),
+           per_s(peak_flops_per_launch(e.all) / 1e9, peaks[1].median), e.all);
     printf("%d target%s missed%s\n", misses, misses == 1 ? "" : "s", failures ? "; some cases FAILED" : "");
 
-    if (blas)
-        blas->shutdown(blas_ctx);
-    pb_backend_cpu.shutdown(cpu);
-    pb_pool_free(pool);
+    if (e.blas)
+        e.blas->shutdown(e.blas_ctx);
+    pb_backend_cpu.shutdown(e.cpu);
+    pb_pool_free(e.pool);
     return failures ? 1 : 0;
 }

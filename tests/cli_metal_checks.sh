@@ -63,13 +63,23 @@ sed 's/IOPSGetProvidingPowerSourceType/IOPSGetProvidingPowerSource/' src/core/fi
 expect_fail "a misspelt IOKit call fails the fingerprint check" "$tmp/fp_bad.log" "IOPSGetProvidingPowerSource" -- \
     fingerprint_check "$tmp/fingerprint_macos.c"
 
-# 2. The kernel text exactly as the backend hands it to Metal, compiled as C++ against the shim.
+# 2. The kernel text exactly as the backend hands it to Metal, compiled as C++ against the shim, once
+# with each sgemm tile shape the backend may compile (print_source exits 2 past the last one).
+msl_check_tiles() {
+    t=0
+    while :; do
+        "$tmp/print_source" "$t" >"$tmp/tile.metal"; rc=$?
+        if [ "$rc" -eq 2 ] && [ "$t" -gt 0 ]; then return 0; fi
+        [ "$rc" -eq 0 ] && "$CLANGXX" $MSL_FLAGS "$tmp/tile.metal" || return 1
+        t=$((t + 1))
+    done
+}
 if [ -f "$BUILD/gen/pb_kernel_sources.c" ] &&
     "$CLANG" -std=c11 -o "$tmp/print_source" tests/msl_shim/print_source.c src/backends/metal/metal_plan.c \
         src/core/status.c "$BUILD/gen/pb_kernel_sources.c" >"$tmp/print.log" 2>&1 &&
     "$tmp/print_source" >"$tmp/kernels.metal"; then
-    expect_pass "every kernel's Metal expansion compiles against the MSL shim" "$tmp/msl.log" -- \
-        "$CLANGXX" $MSL_FLAGS "$tmp/kernels.metal"
+    expect_pass "every kernel's Metal expansion compiles against the MSL shim, with each sgemm tile" \
+        "$tmp/msl.log" -- msl_check_tiles
     sed 's/mem_flags::mem_threadgroup/mem_flags::mem_threadgrup/' "$tmp/kernels.metal" >"$tmp/bad1.metal"
     expect_fail "a broken Metal barrier fails the kernel check" "$tmp/msl_bad1.log" "mem_threadgrup" -- \
         "$CLANGXX" $MSL_FLAGS "$tmp/bad1.metal"

@@ -96,9 +96,51 @@ static void expect_verified(const pb_workload *wl, pb_problem *problem, pb_pool 
               (long long)check.bad, (long long)check.first_bad, check.max_err, check.tolerance, check.method);
 }
 
-/* One workload at one preset on device 0: `launches` timed launches (later launches must leave the
- * same answer as the first), read back, verify; with `e2e`, an end-to-end launch into poisoned
- * host outputs verifies too. */
+/* One workload at `dims` (named `what` in messages) on device 0: `launches` timed launches (later
+ * launches must leave the same answer as the first), read back, verify; with `e2e`, an end-to-end
+ * launch into poisoned host outputs verifies too. Returns the kernel time per launch (0 on failure). */
+static double run_dims(const pb_backend *backend, void *ctx, pb_pool *pool, const pb_workload *wl,
+                       const pb_dims *dims, const char *what, int launches, int e2e)
+{
+    pb_problem problem;
+    pb_msg msg = {""};
+    memset(&problem, 0, sizeof problem);
+    pb_status st = wl->create(dims, SEED, &problem, &msg);
+    CHECK_MSG(st == PB_OK, "%s %s: create: %s", wl->name, what, msg.text);
+    if (st != PB_OK)
+        return 0;
+    pb_variant v;
+    pb_variant_request req = {NULL, 0, 1};
+    CHECK(backend->variants(ctx, wl->id, &req, &v, 1) == 1);
+    pb_problem_poison_outputs(&problem);
+
+    double seconds = 0;
+    void *kase = NULL;
+    st = backend->case_create(ctx, &v, &problem, &kase, &msg);
+    CHECK_MSG(st == PB_OK, "%s %s: case_create: %s", wl->name, what, msg.text);
+    if (st == PB_OK) {
+        int device_timer = 0;
+        st = backend->case_run(kase, launches, &seconds, &device_timer, &msg);
+        CHECK_MSG(st == PB_OK, "%s %s: case_run: %s", wl->name, what, msg.text);
+        CHECK(device_timer == 1);
+        CHECK(seconds > 0);
+        st = backend->case_read(kase, &msg);
+        CHECK_MSG(st == PB_OK, "%s %s: case_read: %s", wl->name, what, msg.text);
+        expect_verified(wl, &problem, pool, what);
+        if (e2e) {
+            pb_problem_poison_outputs(&problem);
+            double e2e_seconds = 0;
+            st = backend->case_e2e(kase, &e2e_seconds, &msg);
+            CHECK_MSG(st == PB_OK && e2e_seconds > 0, "%s %s: case_e2e: %s", wl->name, what, msg.text);
+            expect_verified(wl, &problem, pool, "end-to-end");
+        }
+    }
+    backend->case_destroy(kase);
+    pb_problem_destroy(&problem);
+    return seconds / launches;
+}
+
+/* One workload at one preset on device 0, as run_dims. */
 static void run_workload(const pb_backend *backend, void *ctx, pb_pool *pool, pb_workload_id id, pb_preset preset,
                          int launches, int e2e)
 {
@@ -106,45 +148,11 @@ static void run_workload(const pb_backend *backend, void *ctx, pb_pool *pool, pb
     CHECK_MSG(wl != NULL, "workload %d is missing", (int)id);
     if (!wl)
         return;
-    pb_problem problem;
-    pb_msg msg = {""};
-    memset(&problem, 0, sizeof problem);
-    pb_status st = wl->create(&wl->sizes[preset], SEED, &problem, &msg);
-    CHECK_MSG(st == PB_OK, "%s: create: %s", wl->name, msg.text);
-    if (st != PB_OK)
-        return;
-    pb_variant v;
-    pb_variant_request req = {NULL, 0, 1};
-    CHECK(backend->variants(ctx, id, &req, &v, 1) == 1);
-    pb_problem_poison_outputs(&problem);
-
     double start = pb_time_now();
-    void *kase = NULL;
-    st = backend->case_create(ctx, &v, &problem, &kase, &msg);
-    CHECK_MSG(st == PB_OK, "%s %s: case_create: %s", wl->name, pb_preset_name(preset), msg.text);
-    if (st == PB_OK) {
-        double seconds = 0;
-        int device_timer = 0;
-        st = backend->case_run(kase, launches, &seconds, &device_timer, &msg);
-        CHECK_MSG(st == PB_OK, "%s: case_run: %s", wl->name, msg.text);
-        CHECK(device_timer == 1);
-        CHECK(seconds > 0);
-        st = backend->case_read(kase, &msg);
-        CHECK_MSG(st == PB_OK, "%s: case_read: %s", wl->name, msg.text);
-        expect_verified(wl, &problem, pool, pb_preset_name(preset));
-        if (e2e) {
-            pb_problem_poison_outputs(&problem);
-            double e2e_seconds = 0;
-            st = backend->case_e2e(kase, &e2e_seconds, &msg);
-            CHECK_MSG(st == PB_OK && e2e_seconds > 0, "%s: case_e2e: %s", wl->name, msg.text);
-            expect_verified(wl, &problem, pool, "end-to-end");
-        }
-        if (preset == PB_PRESET_STANDARD)
-            fprintf(stderr, "  %-10s %-8s kernel %.4f s per launch (%.1f s with setup and check)\n", wl->name,
-                    pb_preset_name(preset), seconds / launches, pb_time_now() - start);
-    }
-    backend->case_destroy(kase);
-    pb_problem_destroy(&problem);
+    double seconds = run_dims(backend, ctx, pool, wl, &wl->sizes[preset], pb_preset_name(preset), launches, e2e);
+    if (preset == PB_PRESET_STANDARD)
+        fprintf(stderr, "  %-10s %-8s kernel %.4f s per launch (%.1f s with setup and check)\n", wl->name,
+                pb_preset_name(preset), seconds, pb_time_now() - start);
 }
 
 static void run_preset(pb_preset preset, int launches, int e2e)
@@ -179,6 +187,35 @@ static void test_standard_verifies(void)
     if (sanitize && strcmp(sanitize, "1") == 0)
         SKIP("standard sizes are too slow under the sanitizers");
     run_preset(PB_PRESET_STANDARD, 1, 0);
+}
+
+/* Every sgemm tile configuration, forced in turn (PoCL picks one for itself; GPUs pick others),
+ * at sizes below, at and around the blocks, and at the odd sizes the cpu backend is tested with. */
+static void test_sgemm_every_tile_config(void)
+{
+    const pb_backend *backend;
+    pb_msg why = {""};
+    void *ctx = opencl_ctx(&backend, &why);
+    if (!ctx)
+        SKIP("%s", why.text);
+#ifdef HAVE_OPENCL
+    static const int64_t sizes[] = {1, 7, 67, 1023, 1025};
+    const pb_workload *wl = pb_workload_get(PB_WL_SGEMM);
+    pb_pool *pool = NULL;
+    CHECK(pb_pool_create(2, &pool, &why) == PB_OK);
+    const int configs = pb_opencl_sgemm_config_for_test(ctx, -1);
+    for (int config = 0; config < configs && pool; config++) {
+        pb_opencl_sgemm_config_for_test(ctx, config);
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            const pb_dims dims = {{sizes[i]}};
+            char what[64];
+            snprintf(what, sizeof what, "n=%lld, tile configuration %d", (long long)sizes[i], config);
+            run_dims(backend, ctx, pool, wl, &dims, what, 1, 0);
+        }
+    }
+    pb_pool_free(pool);
+#endif
+    backend->shutdown(ctx);
 }
 
 static void test_broken_kernel_reports_build_log(void)
@@ -242,6 +279,7 @@ static const pbtest_case tests[] = {
     {"opencl_devices_are_described", test_devices_are_described},
     {"opencl_broken_kernel_reports_build_log", test_broken_kernel_reports_build_log},
     {"opencl_oversize_is_unsupported", test_oversize_is_unsupported},
+    {"opencl_sgemm_every_tile_config", test_sgemm_every_tile_config},
     {"opencl_tiny_verifies", test_tiny_verifies},
     {"opencl_quick_verifies", test_quick_verifies},
     {"opencl_standard_verifies", test_standard_verifies},

@@ -15,18 +15,49 @@ extern "C" {
 #include "../../src/backends/metal/metal_plan.h"
 }
 
-// The kernel source exactly as the backend compiles it: Metal target, the host's sgemm tile.
+// The kernel source exactly as the backend compiles it: the Metal target, and sgemm once for each
+// tile shape the backend may compile it with, in a namespace of its own. main checks that these
+// shapes are the backend's (pb_mtl_sgemm_tiles).
 #define PB_TARGET_METAL 1
-#define PB_SGEMM_TS PB_MTL_SGEMM_TS
-#define PB_SGEMM_WPT PB_MTL_SGEMM_WPT
 #include "../../kernels/dialect.h"
 #include "../../kernels/histogram.pbk"
 #include "../../kernels/mandelbrot.pbk"
 #include "../../kernels/nbody.pbk"
 #include "../../kernels/reduce.pbk"
-#include "../../kernels/sgemm.pbk"
 #include "../../kernels/stencil.pbk"
 #include "../../kernels/triad.pbk"
+
+#define PB_SGEMM_BM 128
+#define PB_SGEMM_BN 128
+#define PB_SGEMM_BK 8
+#define PB_SGEMM_TM 8
+#define PB_SGEMM_TN 8
+namespace pb_sgemm_tile0 {
+#include "../../kernels/sgemm.pbk"
+const pb_mtl_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
+}
+#undef PB_SGEMM_BM
+#undef PB_SGEMM_BN
+#undef PB_SGEMM_BK
+#undef PB_SGEMM_TM
+#undef PB_SGEMM_TN
+#define PB_SGEMM_BM 64
+#define PB_SGEMM_BN 64
+#define PB_SGEMM_BK 16
+#define PB_SGEMM_TM 4
+#define PB_SGEMM_TN 4
+namespace pb_sgemm_tile1 {
+#include "../../kernels/sgemm.pbk"
+const pb_mtl_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
+}
+#undef PB_SGEMM_BM
+#undef PB_SGEMM_BN
+#define PB_SGEMM_BM 32
+#define PB_SGEMM_BN 32
+namespace pb_sgemm_tile2 {
+#include "../../kernels/sgemm.pbk"
+const pb_mtl_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
+}
 // The shim's address-space words are done with; plain C++ follows.
 #undef kernel
 #undef device
@@ -34,6 +65,20 @@ extern "C" {
 #undef threadgroup
 
 namespace {
+
+typedef void (*pb_sgemm_fn)(const float *, const float *, float *, const pb_sgemm_params &, metal::uint3,
+                            metal::uint3, metal::uint3, metal::uint3, metal::uint3);
+
+const struct {
+    const pb_mtl_sgemm_tile *shape;
+    pb_sgemm_fn kernel;
+} pb_sgemm_tiles[] = {
+    { &pb_sgemm_tile0::shape, pb_sgemm_tile0::pb_sgemm },
+    { &pb_sgemm_tile1::shape, pb_sgemm_tile1::pb_sgemm },
+    { &pb_sgemm_tile2::shape, pb_sgemm_tile2::pb_sgemm },
+};
+static_assert(sizeof pb_sgemm_tiles / sizeof pb_sgemm_tiles[0] == PB_MTL_SGEMM_TILES,
+              "one sgemm instance per tile shape of metal_plan.c");
 
 // Kernels with threadgroup barriers, which need their threads to run at the same time.
 const bool pb_uses_barriers[PB_MTL_K_COUNT] = {
@@ -81,14 +126,15 @@ struct pb_ids {
     metal::uint3 pos, group, local, size, ngroups;
 };
 
-// One thread of kernel `k`, with arguments in the kernel's own slot order.
-void pb_call(pb_mtl_kernel k, void *const *b, const void *params, const pb_ids &t)
+// One thread of kernel `k` (sgemm compiled with tile shape `tile`), with arguments in the kernel's
+// own slot order.
+void pb_call(pb_mtl_kernel k, int tile, void *const *b, const void *params, const pb_ids &t)
 {
     using metal::float4;
     switch (k) {
     case PB_MTL_K_SGEMM:
-        pb_sgemm((const float *)b[0], (const float *)b[1], (float *)b[2], *(const pb_sgemm_params *)params, t.pos,
-                 t.group, t.local, t.size, t.ngroups);
+        pb_sgemm_tiles[tile].kernel((const float *)b[0], (const float *)b[1], (float *)b[2],
+                                    *(const pb_sgemm_params *)params, t.pos, t.group, t.local, t.size, t.ngroups);
         break;
     case PB_MTL_K_TRIAD:
         pb_triad((float *)b[0], (const float *)b[1], (const float *)b[2], *(const pb_triad_params *)params, t.pos,
@@ -124,7 +170,7 @@ void pb_call(pb_mtl_kernel k, void *const *b, const void *params, const pb_ids &
 }
 
 // dispatchThreadgroups: every group in turn, each with all its threads.
-void pb_dispatch(const pb_mtl_step *s, void *const *b)
+void pb_dispatch(const pb_mtl_step *s, int tile, void *const *b)
 {
     alignas(16) unsigned char params[sizeof s->params];
     std::memcpy(params, s->params, s->params_size);
@@ -146,13 +192,13 @@ void pb_dispatch(const pb_mtl_step *s, void *const *b)
                 pb_barrier.live = pb_barrier.sequential ? 1 : nthreads;
                 if (pb_barrier.sequential) {
                     for (const pb_ids &t : ids)
-                        pb_call(s->kernel, b, params, t);
+                        pb_call(s->kernel, tile, b, params, t);
                     continue;
                 }
                 std::vector<std::thread> threads;
                 for (const pb_ids &t : ids)
-                    threads.emplace_back([s, b, &params, t] {
-                        pb_call(s->kernel, b, params, t);
+                    threads.emplace_back([s, tile, b, &params, t] {
+                        pb_call(s->kernel, tile, b, params, t);
                         pb_thread_done();
                     });
                 for (std::thread &th : threads)
@@ -166,8 +212,19 @@ struct pb_profile {
     int gpu_cores;
 };
 
-// One workload at `dims` under one GPU profile: plan, dispatch every step, verify.
-bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &prof)
+// The sgemm tile shape the backend ends up with where pipelines allow `max_threads` threads: the
+// first shape that fits, else the last (pb_mtl_pipeline in metal_backend.m).
+int pb_backend_tile(unsigned max_threads)
+{
+    int tile = 0;
+    while (tile < PB_MTL_SGEMM_TILES - 1 && !pb_mtl_sgemm_tile_fits(tile, max_threads))
+        tile++;
+    return tile;
+}
+
+// One workload at `dims` under one GPU profile, sgemm with tile shape `tile`: plan, dispatch every
+// step, verify.
+bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &prof, int tile)
 {
     pb_mtl_limits limits;
     std::memset(&limits, 0, sizeof limits);
@@ -175,11 +232,14 @@ bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &p
         limits.max_threads[k] = prof.max_threads;
         limits.simd_width[k] = prof.simd_width;
     }
+    limits.sgemm_tile = tile;
     limits.gpu_cores = prof.gpu_cores;
     char what[160];
     int used = std::snprintf(what, sizeof what, "%s", wl->name);
     for (int d = 0; d < wl->ndims && used < (int)sizeof what; d++)
         used += std::snprintf(what + used, sizeof what - used, " %s=%lld", wl->dim_names[d], (long long)dims.v[d]);
+    if (wl->id == PB_WL_SGEMM && used < (int)sizeof what)
+        used += std::snprintf(what + used, sizeof what - used, " (tile %d)", tile);
     std::snprintf(what + used, sizeof what - used, " on a %s", prof.name);
     pb_problem problem;
     std::memset(&problem, 0, sizeof problem);
@@ -197,7 +257,7 @@ bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &p
             const pb_mtl_step *step = &plan.steps[s];
             for (int i = 0; i < step->nbind; i++)
                 b[i] = step->bind[i] == PB_MTL_BIND_WORK ? (void *)work.data() : problem.buf[step->bind[i]].host;
-            pb_dispatch(step, b);
+            pb_dispatch(step, tile, b);
         }
         if (pb_barrier.misused)
             std::snprintf(msg.text, sizeof msg.text, "a kernel marked barrier-free reached a barrier");
@@ -215,7 +275,22 @@ bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &p
     return ok;
 }
 
-// A pipeline allowing fewer threads than the sgemm tile needs makes the case unsupported, with why.
+// The tile shapes compiled above are the backend's, in its order.
+bool pb_check_sgemm_shapes()
+{
+    bool ok = true;
+    for (int t = 0; t < PB_MTL_SGEMM_TILES; t++) {
+        const pb_mtl_sgemm_tile &here = *pb_sgemm_tiles[t].shape, &plan = pb_mtl_sgemm_tiles[t];
+        ok = ok && here.bm == plan.bm && here.bn == plan.bn && here.bk == plan.bk && here.tm == plan.tm &&
+             here.tn == plan.tn;
+    }
+    std::printf("%s the shim compiles sgemm with metal_plan.c's %d tile shapes\n", ok ? "ok    " : "not ok",
+                PB_MTL_SGEMM_TILES);
+    return ok;
+}
+
+// A pipeline allowing fewer threads than even the last sgemm tile shape needs makes the case
+// unsupported, with why.
 bool pb_check_sgemm_refused()
 {
     pb_problem problem;
@@ -225,14 +300,15 @@ bool pb_check_sgemm_refused()
     pb_mtl_limits limits;
     std::memset(&limits, 0, sizeof limits);
     for (int k = 0; k < PB_MTL_K_COUNT; k++) {
-        limits.max_threads[k] = 64;
+        limits.max_threads[k] = 32;
         limits.simd_width[k] = 32;
     }
+    limits.sgemm_tile = pb_backend_tile(32);
     pb_mtl_plan plan;
     pb_msg msg = { "" };
     const bool ok = pb_mtl_plan_make(&problem, &limits, &plan, &msg) == PB_ERR_UNSUPPORTED &&
                     std::strstr(msg.text, "threads per threadgroup") != nullptr;
-    std::printf("%s sgemm refused on a 64-thread pipeline: %s\n", ok ? "ok    " : "not ok", msg.text);
+    std::printf("%s sgemm refused on a 32-thread pipeline: %s\n", ok ? "ok    " : "not ok", msg.text);
     return ok;
 }
 
@@ -253,29 +329,39 @@ void metal::pb_msl_shim_barrier()
 
 int main()
 {
-    // An Apple-silicon-like GPU, and a constrained one whose limits are not powers of two.
+    // An Apple-silicon-like GPU, and a constrained one whose limits are not powers of two (its
+    // sgemm falls back to a smaller tile shape).
     const pb_profile profiles[] = {
         { "GPU with 1024-thread groups, SIMD 32, 18 cores", 1024, 32, 18 },
         { "GPU with 192-thread groups, SIMD 32, unknown cores", 192, 32, 0 },
     };
-    // Beyond each workload's tiny size: matrices smaller than, equal to and just above one tile, an
-    // even step count (the ping-pong ends elsewhere), one element.
+    // Beyond each workload's tiny size: an even step count (the ping-pong ends elsewhere), one
+    // element.
     const struct {
         pb_workload_id id;
         pb_dims dims;
     } extra[] = {
-        { PB_WL_SGEMM, { { 1 } } },          { PB_WL_SGEMM, { { PB_MTL_SGEMM_TS } } },
-        { PB_WL_SGEMM, { { PB_MTL_SGEMM_TS + 1 } } }, { PB_WL_STENCIL, { { 33, 9, 2 } } },
-        { PB_WL_REDUCE, { { 1 } } },         { PB_WL_NBODY, { { 1 } } },
+        { PB_WL_STENCIL, { { 33, 9, 2 } } },
+        { PB_WL_REDUCE, { { 1 } } },
+        { PB_WL_NBODY, { { 1 } } },
     };
-    int failed = 0;
+    int failed = !pb_check_sgemm_shapes();
     for (const pb_profile &prof : profiles) {
+        const int tile = pb_backend_tile(prof.max_threads);
         for (int id = 0; id < PB_WL_COUNT; id++) {
             const pb_workload *wl = pb_workload_get((pb_workload_id)id);
-            failed += !pb_run_case(wl, wl->sizes[PB_PRESET_TINY], prof);
+            failed += !pb_run_case(wl, wl->sizes[PB_PRESET_TINY], prof, tile);
         }
         for (const auto &e : extra)
-            failed += !pb_run_case(pb_workload_get(e.id), e.dims, prof);
+            failed += !pb_run_case(pb_workload_get(e.id), e.dims, prof, tile);
+    }
+    // Every sgemm tile shape, whichever a GPU gets: a matrix smaller than, equal to and just above
+    // one block.
+    const pb_workload *sgemm = pb_workload_get(PB_WL_SGEMM);
+    for (int tile = 0; tile < PB_MTL_SGEMM_TILES; tile++) {
+        const int bm = pb_mtl_sgemm_tiles[tile].bm;
+        for (const int n : { 1, bm, bm + 1 })
+            failed += !pb_run_case(sgemm, pb_dims{ { n } }, profiles[0], tile);
     }
     failed += !pb_check_sgemm_refused();
     std::printf("%d failed\n", failed);

@@ -22,18 +22,20 @@
 #define PB_MIB(bytes) ((double)(bytes) / (1024.0 * 1024.0))
 #define PB_GIB(bytes) ((double)(bytes) / (1024.0 * 1024.0 * 1024.0))
 
-/* One GPU: its queue, the library compiled from the kernel source on first use, and one pipeline
- * per kernel, each made on first use so that a kernel that fails fails only its own workload.
- * These live as long as the backend; everything a case creates is released with the case. */
+/* One GPU: its queue, the library compiled from the kernel source on first use (one per sgemm tile
+ * shape, the later ones only when sgemm needs them), and one pipeline per kernel, each made on
+ * first use so that a kernel that fails fails only its own workload. These live as long as the
+ * backend; everything a case creates is released with the case. */
 @interface PBMetalGPU : NSObject {
 @public
     id<MTLDevice> device;
     id<MTLCommandQueue> queue;
-    id<MTLLibrary> library;
+    id<MTLLibrary> libraries[PB_MTL_SGEMM_TILES];
     id<MTLComputePipelineState> pipelines[PB_MTL_K_COUNT];
-    int library_state;                  /* 0 not yet compiled, 1 compiled, -1 failed */
-    pb_msg library_error;
+    int library_state[PB_MTL_SGEMM_TILES]; /* 0 not yet compiled, 1 compiled, -1 failed */
+    pb_msg library_error[PB_MTL_SGEMM_TILES];
     pb_msg pipeline_error[PB_MTL_K_COUNT];
+    int sgemm_tile;                     /* the tile shape of pipelines[PB_MTL_K_SGEMM] */
     int gpu_cores;                      /* from the IORegistry; 0 when unknown */
     BOOL mps;                           /* MPSSupportsMTLDevice */
 }
@@ -271,28 +273,28 @@ static void pb_mtl_exact_math(MTLCompileOptions *options)
 #pragma clang diagnostic pop
 }
 
-/* The embedded kernel source with the Metal target and the host's sgemm tile defined first. */
-static NSString *pb_mtl_source(void)
+/* The embedded kernel source with the Metal target and sgemm tile shape `tile` defined first. */
+static NSString *pb_mtl_source(int tile)
 {
-    const char *prefix = pb_mtl_source_prefix();
-    size_t a = strlen(prefix), b = strlen(pb_kernel_source);
+    size_t a = (size_t)pb_mtl_source_prefix(tile, NULL, 0), b = strlen(pb_kernel_source);
     char *text = malloc(a + b + 1);
     if (!text)
         return nil;
-    memcpy(text, prefix, a);
+    pb_mtl_source_prefix(tile, text, a + 1);
     memcpy(text + a, pb_kernel_source, b + 1);
     NSString *source = [NSString stringWithUTF8String:text];
     free(text);
     return source;
 }
 
-/* Compiles the library once per GPU. A failure is remembered (each case then reports it without
- * recompiling) and the compiler's whole log goes to stderr, since a message holds only its start. */
-static pb_status pb_mtl_library(PBMetalGPU *gpu, pb_msg *msg)
+/* Compiles the library of tile shape `tile` once per GPU. A failure is remembered (each case then
+ * reports it without recompiling) and the compiler's whole log goes to stderr, since a message
+ * holds only its start. */
+static pb_status pb_mtl_library(PBMetalGPU *gpu, int tile, pb_msg *msg)
 {
-    if (gpu->library_state == 0) {
+    if (gpu->library_state[tile] == 0) {
         @autoreleasepool {
-            NSString *source = pb_mtl_source();
+            NSString *source = pb_mtl_source(tile);
             MTLCompileOptions *options = [[MTLCompileOptions alloc] init];
             options.languageVersion = MTLLanguageVersion2_2;
             pb_mtl_exact_math(options);
@@ -300,39 +302,54 @@ static pb_status pb_mtl_library(PBMetalGPU *gpu, pb_msg *msg)
             id<MTLLibrary> library = source ? [gpu->device newLibraryWithSource:source options:options error:&error]
                                             : nil;
             if (library) {
-                gpu->library = library;
-                gpu->library_state = 1;
+                gpu->libraries[tile] = library;
+                gpu->library_state[tile] = 1;
             } else {
                 const char *log = source ? pb_mtl_text([error localizedDescription]) : "out of memory";
                 fprintf(stderr, "parbench: Metal could not compile the kernels; the compiler said:\n%s\n", log);
-                pb_msg_set(&gpu->library_error, PB_ERR_BACKEND,
+                pb_msg_set(&gpu->library_error[tile], PB_ERR_BACKEND,
                            "Metal: compiling the kernels failed (whole log on stderr): %s", log);
-                gpu->library_state = -1;
+                gpu->library_state[tile] = -1;
             }
         }
     }
-    if (gpu->library_state < 0)
-        return pb_msg_set(msg, PB_ERR_BACKEND, "%s", gpu->library_error.text);
+    if (gpu->library_state[tile] < 0)
+        return pb_msg_set(msg, PB_ERR_BACKEND, "%s", gpu->library_error[tile].text);
     return PB_OK;
 }
 
+/* Kernel k's pipeline from the library of tile shape `tile`; nil, with the reason in *why, when
+ * it cannot be made. */
+static id<MTLComputePipelineState> pb_mtl_make_pipeline(PBMetalGPU *gpu, pb_mtl_kernel k, int tile, pb_msg *why)
+{
+    if (pb_mtl_library(gpu, tile, why) != PB_OK)
+        return nil;
+    id<MTLComputePipelineState> pipeline = nil;
+    @autoreleasepool {
+        const char *name = pb_mtl_kernel_name(k);
+        id<MTLFunction> function = [gpu->libraries[tile] newFunctionWithName:[NSString stringWithUTF8String:name]];
+        NSError *error = nil;
+        if (!function)
+            pb_msg_set(why, PB_ERR_BACKEND, "Metal: kernel %s is missing from the library", name);
+        else if (!(pipeline = [gpu->device newComputePipelineStateWithFunction:function error:&error]))
+            pb_mtl_error(why, PB_ERR_BACKEND, "making the compute pipeline", error);
+    }
+    return pipeline;
+}
+
+/* Makes kernel k's pipeline on first use. Only sgemm depends on the tile shape: its pipeline comes
+ * from the first shape whose pipeline allows the threads that shape needs (a register-heavy
+ * shape can allow fewer), or from the last shape, which the plan then refuses with the reason. */
 static pb_status pb_mtl_pipeline(PBMetalGPU *gpu, pb_mtl_kernel k, pb_msg *msg)
 {
-    if (gpu->pipelines[k])
-        return PB_OK;
-    if (!gpu->pipeline_error[k].text[0]) {
-        pb_status st = pb_mtl_library(gpu, msg);
-        if (st != PB_OK)
-            return st;
-        @autoreleasepool {
-            const char *name = pb_mtl_kernel_name(k);
-            id<MTLFunction> function = [gpu->library newFunctionWithName:[NSString stringWithUTF8String:name]];
-            NSError *error = nil;
-            if (!function)
-                pb_msg_set(&gpu->pipeline_error[k], PB_ERR_BACKEND, "Metal: kernel %s is missing from the library",
-                           name);
-            else if (!(gpu->pipelines[k] = [gpu->device newComputePipelineStateWithFunction:function error:&error]))
-                pb_mtl_error(&gpu->pipeline_error[k], PB_ERR_BACKEND, "making the compute pipeline", error);
+    const int tiles = k == PB_MTL_K_SGEMM ? PB_MTL_SGEMM_TILES : 1;
+    for (int tile = 0; tile < tiles && !gpu->pipelines[k] && !gpu->pipeline_error[k].text[0]; tile++) {
+        id<MTLComputePipelineState> pipeline = pb_mtl_make_pipeline(gpu, k, tile, &gpu->pipeline_error[k]);
+        if (pipeline && (k != PB_MTL_K_SGEMM || tile == tiles - 1 ||
+                         pb_mtl_sgemm_tile_fits(tile, (unsigned)[pipeline maxTotalThreadsPerThreadgroup]))) {
+            gpu->pipelines[k] = pipeline;
+            if (k == PB_MTL_K_SGEMM)
+                gpu->sgemm_tile = tile;
         }
     }
     if (!gpu->pipelines[k])
@@ -357,6 +374,7 @@ static pb_status pb_mtl_setup_own(PBMetalCase *c, pb_msg *msg)
         limits.max_threads[kernels[i]] = (unsigned)[pipeline maxTotalThreadsPerThreadgroup];
         limits.simd_width[kernels[i]] = (unsigned)[pipeline threadExecutionWidth];
     }
+    limits.sgemm_tile = gpu->sgemm_tile;
     return pb_mtl_plan_make(c->problem, &limits, &c->plan, msg);
 }
 

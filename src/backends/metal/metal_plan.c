@@ -2,6 +2,7 @@
  * grid sizes, buffer slots and per-dispatch params for every workload. */
 #include "metal_plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,14 +47,31 @@ int pb_mtl_workload_kernels(pb_workload_id id, pb_mtl_kernel out[2])
     return 2;
 }
 
-#define PB_MTL_STR_(x) #x
-#define PB_MTL_STR(x) PB_MTL_STR_(x)
+/* 256 threads of 8 x 8 is the fast shape; the same 256 at 4 x 4 need half the registers, for a
+ * compiler that allows the big shape fewer threads; 64 threads of 4 x 4 fit any pipeline. */
+const pb_mtl_sgemm_tile pb_mtl_sgemm_tiles[PB_MTL_SGEMM_TILES] = {
+    { 128, 128, 8, 8, 8 },
+    { 64, 64, 16, 4, 4 },
+    { 32, 32, 16, 4, 4 },
+};
 
-const char *pb_mtl_source_prefix(void)
+static unsigned pb_mtl_sgemm_threads(const pb_mtl_sgemm_tile *t)
 {
-    return "#define PB_TARGET_METAL 1\n"
-           "#define PB_SGEMM_TS " PB_MTL_STR(PB_MTL_SGEMM_TS) "\n"
-           "#define PB_SGEMM_WPT " PB_MTL_STR(PB_MTL_SGEMM_WPT) "\n";
+    return (unsigned)((t->bn / t->tn) * (t->bm / t->tm));
+}
+
+int pb_mtl_sgemm_tile_fits(int tile, unsigned max_threads)
+{
+    return max_threads >= pb_mtl_sgemm_threads(&pb_mtl_sgemm_tiles[tile]);
+}
+
+int pb_mtl_source_prefix(int tile, char *out, size_t size)
+{
+    const pb_mtl_sgemm_tile *t = &pb_mtl_sgemm_tiles[tile];
+    return snprintf(out, size,
+                    "#define PB_TARGET_METAL 1\n#define PB_SGEMM_BM %d\n#define PB_SGEMM_BN %d\n"
+                    "#define PB_SGEMM_BK %d\n#define PB_SGEMM_TM %d\n#define PB_SGEMM_TN %d\n",
+                    t->bm, t->bn, t->bk, t->tm, t->tn);
 }
 
 static unsigned pb_mtl_floor_pow2(unsigned n)
@@ -131,20 +149,24 @@ static pb_status pb_mtl_plan_1d(pb_mtl_plan *plan, const pb_mtl_limits *lim, pb_
     return PB_OK;
 }
 
+/* One threadgroup per bm x bn block of C, shaped as the pipeline's tile. */
 static pb_status pb_mtl_plan_sgemm(const pb_problem *pr, const pb_mtl_limits *lim, pb_mtl_plan *plan, pb_msg *msg)
 {
     const pb_sgemm_params *p = &pr->params.sgemm;
-    const unsigned need = PB_MTL_SGEMM_TS * (PB_MTL_SGEMM_TS / PB_MTL_SGEMM_WPT);
-    if (lim->max_threads[PB_MTL_K_SGEMM] < need)
+    if ((unsigned)lim->sgemm_tile >= PB_MTL_SGEMM_TILES)
+        return pb_msg_set(msg, PB_ERR_USAGE, "no sgemm tile shape %d", lim->sgemm_tile);
+    const pb_mtl_sgemm_tile *t = &pb_mtl_sgemm_tiles[lim->sgemm_tile];
+    if (!pb_mtl_sgemm_tile_fits(lim->sgemm_tile, lim->max_threads[PB_MTL_K_SGEMM]))
         return pb_msg_set(msg, PB_ERR_UNSUPPORTED,
                           "the sgemm pipeline allows %u threads per threadgroup; its %dx%d tile needs %u",
-                          lim->max_threads[PB_MTL_K_SGEMM], PB_MTL_SGEMM_TS, PB_MTL_SGEMM_TS, need);
+                          lim->max_threads[PB_MTL_K_SGEMM], t->bm, t->bn, pb_mtl_sgemm_threads(t));
     pb_mtl_step *s = pb_mtl_add(plan, PB_MTL_K_SGEMM, p, sizeof *p, msg);
     if (!s)
         return PB_ERR_NOMEM;
-    s->local[0] = PB_MTL_SGEMM_TS;
-    s->local[1] = PB_MTL_SGEMM_TS / PB_MTL_SGEMM_WPT;
-    s->groups[0] = s->groups[1] = pb_mtl_div_up(p->n, PB_MTL_SGEMM_TS);
+    s->local[0] = (unsigned)(t->bn / t->tn);
+    s->local[1] = (unsigned)(t->bm / t->tm);
+    s->groups[0] = pb_mtl_div_up(p->n, (unsigned)t->bn);
+    s->groups[1] = pb_mtl_div_up(p->n, (unsigned)t->bm);
     pb_mtl_bind(s, 3, 0, 1, 2);
     return PB_OK;
 }

@@ -10,10 +10,20 @@
 #include "../../core/status.h"
 #include "../../workloads/workload.h"
 
-/* The sgemm tile the host launches; the kernel source is compiled with the same values
- * (pb_mtl_source_prefix), so host and kernel cannot disagree. */
-#define PB_MTL_SGEMM_TS 32
-#define PB_MTL_SGEMM_WPT 8
+/* An sgemm tile shape, the defines of kernels/sgemm.pbk: a threadgroup computes a bm x bn block of
+ * C from panels bk deep, each thread a tm x tn part of it; threadgroup (bn / tn, bm / tm). */
+typedef struct pb_mtl_sgemm_tile {
+    int bm, bn, bk;
+    int tm, tn;
+} pb_mtl_sgemm_tile;
+
+/* The shapes, largest first. The library is compiled with the first; when the sgemm pipeline made
+ * from it allows fewer threads than its shape needs, the backend compiles the next one for sgemm. */
+#define PB_MTL_SGEMM_TILES 3
+extern const pb_mtl_sgemm_tile pb_mtl_sgemm_tiles[PB_MTL_SGEMM_TILES];
+
+/* Whether a pipeline of shape `tile` that allows `max_threads` threads per threadgroup can run. */
+int pb_mtl_sgemm_tile_fits(int tile, unsigned max_threads);
 
 /* The largest threadgroup of the kernels whose local arrays have a fixed size (nbody, reduce). */
 #define PB_MTL_TILE_MAX 256
@@ -36,14 +46,17 @@ const char *pb_mtl_kernel_name(pb_mtl_kernel kernel);
 /* The kernels a workload's launch uses; returns how many (0: not a known workload). */
 int pb_mtl_workload_kernels(pb_workload_id id, pb_mtl_kernel out[2]);
 
-/* Text prepended to the embedded kernel source before compiling it as Metal. */
-const char *pb_mtl_source_prefix(void);
+/* Writes the text prepended to the embedded kernel source before compiling it as Metal: the target
+ * and sgemm tile shape `tile`. Returns the length snprintf would write. */
+int pb_mtl_source_prefix(int tile, char *out, size_t size);
 
 /* What the compiled pipelines allow, per kernel (MTLComputePipelineState's
- * maxTotalThreadsPerThreadgroup and threadExecutionWidth), and the GPU's core count (0: unknown). */
+ * maxTotalThreadsPerThreadgroup and threadExecutionWidth), the sgemm pipeline's tile shape, and
+ * the GPU's core count (0: unknown). */
 typedef struct pb_mtl_limits {
     unsigned max_threads[PB_MTL_K_COUNT];
     unsigned simd_width[PB_MTL_K_COUNT];
+    int sgemm_tile;
     int gpu_cores;
 } pb_mtl_limits;
 

@@ -164,13 +164,14 @@ static void pb_cl_local_2d(const pb_cl_case *c, cl_kernel kernel, size_t *local)
 /* ---- the workloads ------------------------------------------------------------------------------ */
 
 /* Tries the device's tile configuration, then smaller ones if the built kernel allows fewer
- * work-items than the tile needs (register-heavy kernels can). */
+ * work-items than the tile needs (register-heavy kernels can). One work-group per bm x bn block. */
 static pb_status pb_cl_plan_sgemm(pb_cl_case *c, pb_msg *msg)
 {
     const pb_sgemm_params *p = &c->problem->params.sgemm;
     for (; c->config < PB_CL_SGEMM_CONFIGS; c->config++) {
         const pb_cl_sgemm_config *cfg = &pb_cl_sgemm_configs[c->config];
-        size_t local[2] = {(size_t)cfg->ts, (size_t)(cfg->ts / cfg->wpt)};
+        size_t local[2];
+        pb_cl_sgemm_local(c->config, local);
         cl_kernel k;
         pb_status st = pb_cl_kernel(c, "pb_sgemm", &k, msg);
         if (st != PB_OK)
@@ -180,8 +181,8 @@ static pb_status pb_cl_plan_sgemm(pb_cl_case *c, pb_msg *msg)
             c->nkernels--;
             continue;
         }
-        size_t groups = ((size_t)p->n + local[0] - 1) / local[0];
-        size_t global[2] = {groups * local[0], groups * local[1]};
+        const size_t n = (size_t)p->n;
+        size_t global[2] = {(n + cfg->bn - 1) / cfg->bn * local[0], (n + cfg->bm - 1) / cfg->bm * local[1]};
         st = pb_cl_bind(k, "pb_sgemm", c->mem, 3, p, sizeof *p, msg);
         return st == PB_OK ? pb_cl_add_step(c, k, "pb_sgemm", 2, global, local, msg) : st;
     }
@@ -403,7 +404,7 @@ pb_status pb_cl_case_create(void *opaque, const pb_variant *variant, pb_problem 
         return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
     c->dev = dev;
     c->problem = problem;
-    c->config = pb_cl_sgemm_config_for(dev);
+    c->config = ctx->sgemm_config >= 0 ? ctx->sgemm_config : pb_cl_sgemm_config_for(dev);
     for (int i = 0; i < problem->nbuf && st == PB_OK; i++) {
         cl_int err;
         c->mem[i] = clCreateBuffer(dev->context, CL_MEM_READ_WRITE, problem->buf[i].bytes, NULL, &err);

@@ -15,7 +15,7 @@
 #include "../../core/backend.h"
 
 /* Tile shapes of the sgemm kernel, largest first; a device gets the first that fits its limits. */
-#define PB_CL_SGEMM_CONFIGS 4
+#define PB_CL_SGEMM_CONFIGS 5
 
 /* Every kernel's work-group size stays within this, the limit of Apple's OpenCL. */
 #define PB_CL_MAX_LOCAL 256
@@ -36,6 +36,7 @@ typedef struct pb_cl_device {
 typedef struct pb_cl_ctx {
     pb_cl_device *devices;
     int ndevices;
+    int sgemm_config; /* where sgemm cases start on the tile ladder; -1: by device (tests set it) */
     char platforms[256]; /* "name (version); ..." for describe() */
 } pb_cl_ctx;
 
@@ -48,13 +49,17 @@ pb_status pb_cl_fail(pb_msg *msg, const char *call, cl_int err);
 /* Creates the device's context and profiling queue if not yet open. */
 pb_status pb_cl_device_open(pb_cl_device *dev, pb_msg *msg);
 
-/* The sgemm tile configuration: local size (ts, ts / wpt). */
+/* An sgemm tile shape, the defines of kernels/sgemm.pbk: a work-group computes a bm x bn block of
+ * C from panels bk deep, each work-item a tm x tn part of it; local size (bn / tn, bm / tm). */
 typedef struct pb_cl_sgemm_config {
-    int ts;
-    int wpt;
+    int bm, bn, bk;
+    int tm, tn;
 } pb_cl_sgemm_config;
 
 extern const pb_cl_sgemm_config pb_cl_sgemm_configs[PB_CL_SGEMM_CONFIGS];
+
+/* The work-group size of sgemm configuration `config`. */
+void pb_cl_sgemm_local(int config, size_t local[2]);
 
 /* The first configuration that the device's limits allow (the kernel's own limit is checked once
  * it is built). */
