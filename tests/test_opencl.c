@@ -99,8 +99,8 @@ static void expect_verified(const pb_workload *wl, pb_problem *problem, pb_pool 
 /* One workload at `dims` (named `what` in messages) on device 0: `launches` timed launches (later
  * launches must leave the same answer as the first), read back, verify; with `e2e`, an end-to-end
  * launch into poisoned host outputs verifies too. Returns the kernel time per launch (0 on failure). */
-static double run_dims(const pb_backend *backend, void *ctx, pb_pool *pool, const pb_workload *wl,
-                       const pb_dims *dims, const char *what, int launches, int e2e)
+static double run_dims(const pb_backend *backend, void *ctx, pb_pool *pool, const pb_workload *wl, const pb_dims *dims,
+                       const char *what, int launches, int e2e)
 {
     pb_problem problem;
     pb_msg msg = {""};

@@ -89,7 +89,7 @@ static pb_status pb_blas_device_info(void *ctx, int device, pb_device_info *out)
     out->type = PB_DEVICE_CPU;
     out->compute_units = c->all_threads;
     out->unified_memory = 1;
-    pb_strlcpy(out->extra, c->describe, sizeof out->extra);
+    pb_strlcpy(out->extra, "CBLAS: " PB_BLAS_PROVIDER PB_BLAS_THREADS_NOTE, sizeof out->extra);
     return PB_OK;
 }
 

@@ -345,8 +345,8 @@ static pb_status pb_mtl_pipeline(PBMetalGPU *gpu, pb_mtl_kernel k, pb_msg *msg)
     const int tiles = k == PB_MTL_K_SGEMM ? PB_MTL_SGEMM_TILES : 1;
     for (int tile = 0; tile < tiles && !gpu->pipelines[k] && !gpu->pipeline_error[k].text[0]; tile++) {
         id<MTLComputePipelineState> pipeline = pb_mtl_make_pipeline(gpu, k, tile, &gpu->pipeline_error[k]);
-        if (pipeline && (k != PB_MTL_K_SGEMM || tile == tiles - 1 ||
-                         pb_mtl_sgemm_tile_fits(tile, (unsigned)[pipeline maxTotalThreadsPerThreadgroup]))) {
+        if (pipeline &&
+            (tile == tiles - 1 || pb_mtl_sgemm_tile_fits(tile, (unsigned)[pipeline maxTotalThreadsPerThreadgroup]))) {
             gpu->pipelines[k] = pipeline;
             if (k == PB_MTL_K_SGEMM)
                 gpu->sgemm_tile = tile;

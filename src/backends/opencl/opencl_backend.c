@@ -22,7 +22,7 @@ const pb_cl_sgemm_config pb_cl_sgemm_configs[PB_CL_SGEMM_CONFIGS] = {
 
 /* Where CPU devices start on that list. A CPU runs a work-group as a loop over its work-items, so a
  * micro-tile lives in memory, not registers: under PoCL the 64-item 4 x 4 shape vectorizes best,
- * and the 8 x 8 one is 25 times slower (n = 512 on AVX-512: 10 ms against 258 ms). */
+ * and the 8 x 8 one is about 25 times slower (n = 512 on AVX-512: 11 ms against 290 ms). */
 #define PB_CL_SGEMM_CPU_FIRST 2
 
 /* Reads a string property of a device or platform into `out`, trimmed of the padding some

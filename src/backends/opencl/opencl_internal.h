@@ -14,7 +14,8 @@
 
 #include "../../core/backend.h"
 
-/* Tile shapes of the sgemm kernel, largest first; a device gets the first that fits its limits. */
+/* Tile shapes of the sgemm kernel, largest first; a device gets the first that fits its limits
+ * (CPU devices start further down). */
 #define PB_CL_SGEMM_CONFIGS 5
 
 /* Every kernel's work-group size stays within this, the limit of Apple's OpenCL. */
@@ -36,7 +37,7 @@ typedef struct pb_cl_device {
 typedef struct pb_cl_ctx {
     pb_cl_device *devices;
     int ndevices;
-    int sgemm_config; /* where sgemm cases start on the tile ladder; -1: by device (tests set it) */
+    int sgemm_config;    /* where sgemm cases start on the tile ladder; -1: by device (tests set it) */
     char platforms[256]; /* "name (version); ..." for describe() */
 } pb_cl_ctx;
 
