@@ -34,3 +34,18 @@ const char *pb_device_type_name(pb_device_type type)
     default: return "other";
     }
 }
+
+int pb_variant_add(pb_variant *out, int n, int max, int device, const char *impl, pb_role role,
+                   const char *precision, double unit_roundoff)
+{
+    if (n >= max)
+        return n;
+    pb_variant *v = &out[n];
+    memset(v, 0, sizeof *v);
+    v->device = device;
+    v->role = role;
+    pb_strlcpy(v->precision, precision, sizeof v->precision);
+    pb_strlcpy(v->impl, impl, sizeof v->impl);
+    v->unit_roundoff = unit_roundoff;
+    return n + 1;
+}

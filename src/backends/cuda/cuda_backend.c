@@ -193,21 +193,6 @@ static pb_status pb_cuda_device_info(void *vctx, int device, pb_device_info *out
     return PB_OK;
 }
 
-static int pb_cuda_add_variant(pb_variant *out, int n, int max, int device, const char *impl, pb_role role,
-                               const char *precision, double unit_roundoff)
-{
-    if (n >= max)
-        return n;
-    pb_variant *v = &out[n];
-    memset(v, 0, sizeof *v);
-    v->device = device;
-    v->role = role;
-    pb_strlcpy(v->precision, precision, sizeof v->precision);
-    pb_strlcpy(v->impl, impl, sizeof v->impl);
-    v->unit_roundoff = unit_roundoff;
-    return n + 1;
-}
-
 static int pb_cuda_variants(void *vctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out, int max)
 {
     const pb_cuda_ctx *ctx = vctx;
@@ -219,15 +204,15 @@ static int pb_cuda_variants(void *vctx, pb_workload_id id, const pb_variant_requ
     for (int d = 0; d < ctx->ndev; d++) {
         if (pb_cuda_sm(&ctx->prop[d]) < PB_CUDA_MIN_SM)
             continue;
-        n = pb_cuda_add_variant(out, n, max, d, "own", PB_ROLE_GPU, w->precision, PB_FP32_UNIT_ROUNDOFF);
+        n = pb_variant_add(out, n, max, d, "own", PB_ROLE_GPU, w->precision, PB_FP32_UNIT_ROUNDOFF);
         if (id != PB_WL_SGEMM)
             continue;
-        n = pb_cuda_add_variant(out, n, max, d, "cublas", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
+        n = pb_variant_add(out, n, max, d, "cublas", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
         /* TF32 rounds the inputs to 10 mantissa bits: a different precision, so it is its own case
          * and compare never matches it with fp32. Its tensor cores arrived with sm_80; older GPUs
          * would quietly compute in fp32 under the tf32 label. */
         if (pb_cuda_sm(&ctx->prop[d]) >= 80)
-            n = pb_cuda_add_variant(out, n, max, d, "cublas-tf32", PB_ROLE_LIB_GPU, "tf32", PB_TF32_UNIT_ROUNDOFF);
+            n = pb_variant_add(out, n, max, d, "cublas-tf32", PB_ROLE_LIB_GPU, "tf32", PB_TF32_UNIT_ROUNDOFF);
     }
     return n;
 }

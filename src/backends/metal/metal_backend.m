@@ -223,21 +223,6 @@ static pb_status pb_mtl_device_info(void *vctx, int index, pb_device_info *out)
     return PB_OK;
 }
 
-static int pb_mtl_add_variant(pb_variant *out, int n, int max, int device, const char *impl, pb_role role,
-                              const char *precision, double unit_roundoff)
-{
-    if (n >= max)
-        return n;
-    pb_variant *v = &out[n];
-    memset(v, 0, sizeof *v);
-    v->device = device;
-    v->role = role;
-    pb_strlcpy(v->precision, precision, sizeof v->precision);
-    pb_strlcpy(v->impl, impl, sizeof v->impl);
-    v->unit_roundoff = unit_roundoff;
-    return n + 1;
-}
-
 static int pb_mtl_variants(void *vctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out, int max)
 {
     PBMetalContext *ctx = (__bridge PBMetalContext *)vctx;
@@ -249,9 +234,9 @@ static int pb_mtl_variants(void *vctx, pb_workload_id id, const pb_variant_reque
     const double own_roundoff = strcmp(w->precision, "fp32") == 0 ? PB_FP32_UNIT_ROUNDOFF : 0.0;
     int n = 0;
     for (int d = 0; d < ctx->ngpus; d++) {
-        n = pb_mtl_add_variant(out, n, max, d, "own", PB_ROLE_GPU, w->precision, own_roundoff);
+        n = pb_variant_add(out, n, max, d, "own", PB_ROLE_GPU, w->precision, own_roundoff);
         if (id == PB_WL_SGEMM && ctx->gpus[d]->mps)
-            n = pb_mtl_add_variant(out, n, max, d, "mps", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
+            n = pb_variant_add(out, n, max, d, "mps", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
     }
     return n;
 }

@@ -249,15 +249,10 @@ static int pb_cl_variants(void *opaque, pb_workload_id id, const pb_variant_requ
     const pb_cl_ctx *ctx = opaque;
     (void)req;
     int n = 0;
-    for (int d = 0; d < ctx->ndevices && n < max; d++, n++) {
-        pb_variant *v = &out[n];
-        memset(v, 0, sizeof *v);
-        v->device = d;
-        v->role = ctx->devices[d].info.type == PB_DEVICE_GPU ? PB_ROLE_GPU : PB_ROLE_DEVICE_CPU;
-        pb_strlcpy(v->precision, id == PB_WL_HISTOGRAM ? "u32" : "fp32", sizeof v->precision);
-        pb_strlcpy(v->impl, "own", sizeof v->impl);
-        v->unit_roundoff = PB_FP32_UNIT_ROUNDOFF;
-    }
+    for (int d = 0; d < ctx->ndevices; d++)
+        n = pb_variant_add(out, n, max, d, "own",
+                           ctx->devices[d].info.type == PB_DEVICE_GPU ? PB_ROLE_GPU : PB_ROLE_DEVICE_CPU,
+                           pb_workload_get(id)->precision, PB_FP32_UNIT_ROUNDOFF);
     return n;
 }
 
