@@ -55,6 +55,7 @@ EXTRA_OBJ :=
 -include mk/cuda.mk
 -include mk/metal.mk
 -include mk/kernels.mk
+-include mk/bench.mk
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(DEFS)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(EXTRA_OBJ)

@@ -76,6 +76,9 @@ static pb_status pb_run_parse_threads(char *text, pb_run_config *cfg, pb_msg *ms
             return strcmp(items[i], "0") == 0
                        ? pb_msg_set(msg, PB_ERR_USAGE, "--threads: 0 is not a thread count; use 1 or more, or 'all'")
                        : st;
+        if (v > cfg->all_threads)
+            return pb_msg_set(msg, PB_ERR_USAGE, "--threads: %ld is more than the %d CPUs this process may use; use at most %d, or 'all'",
+                              v, cfg->all_threads, cfg->all_threads);
         int dup = 0;
         for (int j = 0; j < cfg->nthreads; j++)
             dup |= cfg->threads[j] == v;
