@@ -107,7 +107,7 @@ static void test_run_options(void)
     pb_run_config cfg;
     pb_msg msg;
     int help;
-    char a1[] = "--threads", a2[] = "1,all,2", a3[] = "-w", a4[] = "sgemm,triad", a5[] = "--preset=quick";
+    char a1[] = "--threads", a2[] = "1,all,1", a3[] = "-w", a4[] = "sgemm,triad", a5[] = "--preset=quick";
     char *ok[] = { a1, a2, a3, a4, a5 };
     CHECK(pb_run_parse(5, ok, &cfg, &help, &msg) == PB_OK);
     CHECK(cfg.preset == PB_PRESET_QUICK);
