@@ -78,8 +78,10 @@ $(BUILD)/libparbench.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-# Build facts recorded in every result file.
-BUILDINFO_DEFS = -DPB_VERSION='"$(VERSION)"' -DPB_CFLAGS='"$(strip $(OPT) $(NATIVE) $(SAN_FLAGS))"' \
+# Build facts recorded in every result file. The user's CFLAGS change the code too, so they are
+# recorded (without quotes, so the text stays one C string literal).
+CFLAGS_RECORDED = $(strip $(OPT) $(NATIVE) $(SAN_FLAGS) $(subst ",,$(subst ',,$(CFLAGS_USER))))
+BUILDINFO_DEFS = -DPB_VERSION='"$(VERSION)"' -DPB_CFLAGS='"$(CFLAGS_RECORDED)"' \
                  -DPB_BACKENDS_BUILT='"$(BACKENDS_BUILT)"'
 $(BUILD)/src/core/buildinfo.o: ALL_CFLAGS += $(BUILDINFO_DEFS)
 

@@ -1,5 +1,5 @@
 /* `make bench`: parbench's own CPU kernels against their references at the standard sizes, in one
- * process, with a PASS/MISS per target of issue 7. A benchmark, not a test: the machine may be
+ * process, each held against a goal ratio (PASS/MISS). A benchmark, not a test: the machine may be
  * busy with other work, so each pair of things compared is sampled alternately (both see the same
  * conditions) and compared by medians. */
 #include <stdio.h>
@@ -63,8 +63,11 @@ static void bench_measure(bench_item *items, int count)
         }
     }
     for (int k = 0; k < count; k++) {
-        qsort(s[k], BENCH_SAMPLES, sizeof s[k][0], cmp_double);
-        items[k].median = ok ? s[k][BENCH_SAMPLES / 2] : -1;
+        items[k].median = -1;
+        if (ok) {
+            qsort(s[k], BENCH_SAMPLES, sizeof s[k][0], cmp_double);
+            items[k].median = s[k][BENCH_SAMPLES / 2];
+        }
     }
 }
 
@@ -116,6 +119,7 @@ static int bench_verified(const char *who, bench_fn fn, void *arg, pb_problem *p
     const pb_workload *wl = pb_workload_get(problem->id);
     pb_check check;
     pb_msg msg = { "" };
+    memset(&check, 0, sizeof check);
     pb_problem_poison_outputs(problem);
     if (fn(arg, 1) < 0)
         return 0;

@@ -1,5 +1,5 @@
 # `make bench` (bench/cpu_bench.c): the CPU kernels against their references at the standard
-# sizes, with a PASS/MISS per target of issue 7. A benchmark, not a test: run it on a quiet machine.
+# sizes, each held against a goal ratio (PASS/MISS). A benchmark, not a test: run it on a quiet machine.
 BENCH_BIN := $(BUILD)/bench/cpu_bench
 
 $(BENCH_BIN): bench/cpu_bench.c $(BUILD)/libparbench.a

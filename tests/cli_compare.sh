@@ -5,12 +5,6 @@ GOOD=fuzz/corpus/valid_full.json
 T=$(mktemp -d "${TMPDIR:-/tmp}/pbcli-compare-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-if ! "$PB_BIN" compare --help 2>/dev/null | grep -q 'usage: parbench compare'; then
-    skip compare "this build's parbench has no compare command"
-    finish
-    exit $?
-fi
-
 : >"$T/empty.json"
 printf '{"schema": "parbench-result", "schema_version": 1, "results": [' >"$T/truncated.json"
 printf '{"name": "something else", "results": []}' >"$T/other.json"

@@ -141,6 +141,12 @@ static void test_run_options(void)
     char *pr[] = { p1, p2 };
     CHECK(pb_run_parse(2, pr, &cfg, &help, &msg) == PB_ERR_USAGE);
 
+    char s1[] = "--seed", s2[] = "7", s3[] = "--seed", s4[] = "x";
+    char *seed[] = { s1, s2, s3, s4 };
+    CHECK(pb_run_parse(2, seed, &cfg, &help, &msg) == PB_OK && cfg.seed == 7);
+    CHECK(pb_run_parse(4, seed, &cfg, &help, &msg) == PB_ERR_USAGE);
+    CHECK(strstr(msg.text, "--seed: 'x' is not a whole number") != NULL);
+
     char v1[] = "--threads";
     char *novalue[] = { v1 };
     CHECK(pb_run_parse(1, novalue, &cfg, &help, &msg) == PB_ERR_USAGE);

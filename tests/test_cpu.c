@@ -1,6 +1,7 @@
 /* Tests of the cpu backend: its variants and roles, and every workload at tiny, quick and standard
  * sizes and at odd sizes (n = 1, 7, 1023, 1025), on one thread and on all threads, verified
  * against the workload's reference. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,6 +155,56 @@ static void test_sgemm_block_edges(void)
     }
 }
 
+/* Read by AddressSanitizer in SANITIZE=1 builds: an allocation too large to make returns NULL, as
+ * it does without the sanitizer, instead of ending the program. */
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
+
+/* Whether an allocation of terabytes fails here rather than being promised and then paged in:
+ * under AddressSanitizer (above its size limit) and on Linux unless overcommit is unconditional. */
+static int huge_allocations_fail(void)
+{
+    if (sanitized())
+        return 1;
+    FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+    int mode = -1;
+    if (f) {
+        if (fscanf(f, "%d", &mode) != 1)
+            mode = -1;
+        fclose(f);
+    }
+    return mode == 0 || mode == 2;
+}
+
+/* A case whose per-thread scratch cannot be allocated fails with "out of memory" and is torn down
+ * cleanly (its half-made state freed, nothing else). The problem is never run, so it needs no
+ * buffers: only n, which sizes the scratch (terabytes here). */
+static void test_sgemm_scratch_out_of_memory(void)
+{
+    if (!setup()) {
+        CHECK_MSG(0, "could not start the cpu backend");
+        return;
+    }
+    if (!huge_allocations_fail())
+        SKIP("this system may grant a terabyte allocation (overcommit), so it cannot fail on demand");
+    pb_problem problem;
+    memset(&problem, 0, sizeof problem);
+    problem.id = PB_WL_SGEMM;
+    problem.params.sgemm.n = 1 << 30;
+    pb_variant v[PB_MAX_VARIANTS];
+    int one = 1;
+    pb_variant_request req = { &one, 1, 1 };
+    CHECK(pb_backend_cpu.variants(cpu_ctx, PB_WL_SGEMM, &req, v, PB_MAX_VARIANTS) >= 1);
+    void *kase = NULL;
+    pb_msg msg = { "" };
+    pb_status st = pb_backend_cpu.case_create(cpu_ctx, &v[0], &problem, &kase, &msg);
+    CHECK_MSG(st == PB_ERR_NOMEM, "status %s: %s", pb_status_name(st), msg.text);
+    CHECK(kase == NULL);
+    CHECK(strstr(msg.text, "scratch") != NULL);
+}
+
 static int count_role(const pb_variant *v, int n, pb_role role, int threads)
 {
     int c = 0;
@@ -239,6 +290,7 @@ static const pbtest_case cases[] = {
     { "device", test_device },
     WORKLOAD_CASES(sgemm),
     { "sgemm_block_edges", test_sgemm_block_edges },
+    { "sgemm_scratch_out_of_memory", test_sgemm_scratch_out_of_memory },
     WORKLOAD_CASES(triad),
     WORKLOAD_CASES(reduce),
     WORKLOAD_CASES(stencil),

@@ -440,6 +440,34 @@ static void test_poison(void)
 static void test_sgemm(void) { exercise_presets(PB_WL_SGEMM, naive_sgemm); }
 static void test_triad(void) { exercise_presets(PB_WL_TRIAD, naive_triad); }
 static void test_reduce(void) { exercise_presets(PB_WL_REDUCE, naive_reduce); }
+/* A sum of fewer than PB_REDUCE_MAX_CHAIN elements cannot chain more additions than it has elements,
+ * so its tolerance must follow n: at tiny size a sum that dropped one element of about 0.08 fails. */
+static void test_reduce_drop_one(void)
+{
+    const pb_workload *wl = pb_workload_find("reduce");
+    pb_problem p;
+    pb_msg msg;
+    pb_check check;
+    CHECK(wl->create(&wl->sizes[PB_PRESET_TINY], 1, &p, &msg) == PB_OK);
+    const float *x = p.buf[0].host;
+    const int n = p.params.reduce.n;
+    double sum = 0;
+    int drop = -1;
+    for (int i = 0; i < n; i++) {
+        sum += x[i];
+        if (drop < 0 && x[i] > 0.06f && x[i] < 0.1f)
+            drop = i;
+    }
+    CHECK(drop >= 0);
+    *(float *)p.buf[1].host = (float)sum;
+    CHECK(verify(&p, NULL, PB_FP32_UNIT_ROUNDOFF, &check));
+    CHECK_MSG(check.tolerance < (n + 2 * 10 + 1) * PB_FP32_UNIT_ROUNDOFF, "tolerance %.3g", check.tolerance);
+    *(float *)p.buf[1].host = (float)(sum - x[drop]);
+    CHECK_MSG(!verify(&p, NULL, PB_FP32_UNIT_ROUNDOFF, &check), "dropping x[%d] = %g verified (error %.3g)", drop,
+              x[drop], check.max_err);
+    pb_problem_destroy(&p);
+}
+
 static void test_stencil(void) { exercise_presets(PB_WL_STENCIL, naive_stencil); }
 static void test_nbody(void) { exercise_presets(PB_WL_NBODY, naive_nbody); }
 static void test_mandelbrot(void) { exercise_presets(PB_WL_MANDELBROT, naive_mandelbrot); }
@@ -566,6 +594,7 @@ static const pbtest_case tests[] = {
     { "sgemm_tf32", test_sgemm_tf32 },
     { "triad", test_triad },
     { "reduce", test_reduce },
+    { "reduce_drop_one", test_reduce_drop_one },
     { "stencil", test_stencil },
     { "nbody", test_nbody },
     { "nbody_sampled", test_nbody_sampled },

@@ -145,8 +145,8 @@ pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_
         case OPT_OUTPUT: cfg->output = v; break;
         case OPT_NO_SAVE: cfg->no_save = 1; break;
         case OPT_SEED:
-            st = pb_opts_int("--seed", v, 0, 2147483647L, &seed, msg);
-            cfg->seed = (uint64_t)seed;
+            if ((st = pb_opts_int("--seed", v, 0, 2147483647L, &seed, msg)) == PB_OK)
+                cfg->seed = (uint64_t)seed;
             break;
         case OPT_HELP: *help = 1; break;
         }
@@ -326,13 +326,15 @@ static pb_status pb_run_cases(const pb_run_config *cfg, pb_session *session, con
             const pb_backend_slot *slot = &session->slots[item->slot];
             pb_run_progress(tty, i, plan->n, item, session, pb_time_now() - start);
             pb_result *r = pb_resultset_add_result(set);
-            if (!r)
+            if (!r) {
+                pb_problem_destroy(&problem);
                 return PB_ERR_NOMEM;
+            }
             if (made != PB_OK) {
                 pb_problem tmp = { .id = id, .dims = wl->sizes[cfg->preset] };
                 pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, &tmp, r);
                 r->status = made == PB_ERR_NOMEM ? PB_CASE_SKIPPED : PB_CASE_FAILED;
-                snprintf(r->reason, sizeof r->reason, "could not make the inputs: %s", msg.text);
+                snprintf(r->reason, sizeof r->reason, "could not make the inputs: %.480s", msg.text);
                 continue;
             }
             if (outcome == PB_ERR_INTERRUPTED) {

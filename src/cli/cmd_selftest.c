@@ -60,7 +60,7 @@ int pb_cmd_selftest(int argc, char **argv)
             if (made == PB_OK)
                 pb_runner_run_case(slot->entry->backend, slot->ctx, &item->variant, &problem, &ro, &r);
             else
-                snprintf(r.reason, sizeof r.reason, "could not make the inputs: %s", msg.text);
+                snprintf(r.reason, sizeof r.reason, "could not make the inputs: %.480s", msg.text);
             int ok = made == PB_OK && r.status == PB_CASE_OK;
             passed += ok;
             failed += !ok;

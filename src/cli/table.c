@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../report/compare.h"
 #include "cli.h"
 
 static void pb_fmt_time(double s, char *out, size_t size)
@@ -13,15 +14,6 @@ static void pb_fmt_time(double s, char *out, size_t size)
         snprintf(out, size, "%.3f ms", s * 1e3);
     else
         snprintf(out, size, "%.2f us", s * 1e6);
-}
-
-static void pb_fmt_size(const pb_result *r, char *out, size_t size)
-{
-    size_t len = 0;
-    out[0] = '\0';
-    for (int i = 0; i < r->ndims && len < size; i++)
-        len += (size_t)snprintf(out + len, size - len, "%s%s=%lld", i ? " " : "", r->dim_names[i],
-                                (long long)r->dims[i]);
 }
 
 /* The one-core rate of the same workload and size, the reference for the speed-up column. */
@@ -49,7 +41,7 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
     int sw = 4;
     for (int i = 0; i < set->nresults; i++) {
         char size[64];
-        pb_fmt_size(&set->results[i], size, sizeof size);
+        pb_compare_size_text(&set->results[i], size, sizeof size);
         sw = (int)strlen(size) > sw ? (int)strlen(size) : sw;
     }
     fprintf(out, "\n%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s  %s\n", "workload", sw, "size", "backend",
@@ -58,7 +50,7 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
         char size[64], med[32] = "-", mad[16] = "-", rate[32] = "-", e2e[32] = "", speed[16] = "";
-        pb_fmt_size(r, size, sizeof size);
+        pb_compare_size_text(r, size, sizeof size);
         if (r->status == PB_CASE_OK && r->nsamples > 0) {
             pb_fmt_time(r->median_s, med, sizeof med);
             snprintf(mad, sizeof mad, "%.1f%%", r->median_s > 0 ? 100 * r->mad_s / r->median_s : 0);

@@ -62,7 +62,8 @@ void pb_runner_describe_only(const pb_backend *backend, void *ctx, const pb_vari
 static void pb_runner_fail(pb_result *out, pb_case_status status, const char *what, const pb_msg *msg)
 {
     out->status = status;
-    snprintf(out->reason, sizeof out->reason, "%s%s%s", what, msg->text[0] ? ": " : "", msg->text);
+    /* `what` is a short phrase; the message is cut to leave room for it. */
+    snprintf(out->reason, sizeof out->reason, "%s%s%.460s", what, msg->text[0] ? ": " : "", msg->text);
 }
 
 /* Checks the output of the warm-up launch. Returns 1 when it verified. */

@@ -71,7 +71,7 @@ typedef struct pb_buffer {
  * sequential fp32 additions before joining a tree, and the trees that combine those partial sums
  * may add at most 2 log2(n) more levels. For example: serial (or per-SIMD-lane) sums of slices of at
  * most 4096 elements, then pairwise or work-group trees; two serial levels must share the 4096.
- * The verification tolerance, (4096 + 2 log2 n) u sum|x|, is the worst-case error of such a sum; a
+ * The verification tolerance, (min(n, 4096) + 2 log2 n) u sum|x|, is the worst-case error of such a sum; a
  * plain serial loop over all n would let the running sum grow so large that small inputs round
  * away. */
 #define PB_REDUCE_MAX_CHAIN 4096

@@ -4,6 +4,7 @@
 #define PB_CPU_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../../core/pool.h"
 #include "../../workloads/workload.h"
@@ -46,6 +47,18 @@ typedef struct pb_cpu_scratch {
     int count;
     size_t bytes;
 } pb_cpu_scratch;
+
+/* A shared counter from which threads take the next piece of work, for kernels whose cost per item
+ * varies (mandelbrot) or that run on cores of different speeds (Apple's P and E cores): a static
+ * split would leave the fast threads idle at the end. It is the kernel's state: pb_cpu_queue_setup
+ * and pb_cpu_queue_teardown fill its setup and teardown slots. */
+pb_status pb_cpu_queue_setup(pb_cpu_case *c, pb_msg *msg);
+void pb_cpu_queue_teardown(pb_cpu_case *c);
+/* Rewinds the queue to item 0, then runs `task` (with the case as its argument) on the case's
+ * threads. */
+void pb_cpu_queue_run(pb_cpu_case *c, pb_task_fn task);
+/* Takes the next `count` items and returns the first of them; past the end when none are left. */
+int64_t pb_cpu_queue_take(const pb_cpu_case *c, int64_t count);
 
 pb_status pb_cpu_scratch_create(pb_pool *pool, int threads, size_t bytes, pb_cpu_scratch **out,
                                 pb_msg *msg);

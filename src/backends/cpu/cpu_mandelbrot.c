@@ -1,21 +1,15 @@
 /* Mandelbrot escape counts on the CPU: each vector iterates PB_VF_LANES pixels at once, and
  * threads take chunks of pixels from a shared counter, because the work per pixel varies by
  * orders of magnitude across the image. */
-#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "../../core/mem.h"
 #include "cpu_kernels.h"
 #include "cpu_simd.h"
 
 /* 1024 pixels: small enough to balance the load, large enough that taking a chunk costs nothing.
  * A multiple of 16, so no two threads write one cache line of the counts. */
 #define PB_MANDEL_CHUNK 1024
-
-typedef struct pb_mandel_state {
-    atomic_llong next;      /* first pixel of the next chunk to hand out */
-} pb_mandel_state;
 
 /* Vectors iterated side by side: one z update is a chain of three dependent operations, so a
  * single vector would leave the core waiting on latency. 32-register targets hold four vectors'
@@ -116,14 +110,13 @@ static void pb_mandel_span(const pb_mandelbrot_params *mp, int64_t i0, int64_t i
 static void pb_mandel_task(void *arg, int t, int threads)
 {
     const pb_cpu_case *c = arg;
-    pb_mandel_state *st = c->state;
     const pb_mandelbrot_params *mp = &c->problem->params.mandelbrot;
     int32_t *out = c->problem->buf[0].host;
     const int64_t total = (int64_t)mp->width * mp->height;
     (void)t;
     (void)threads;
     for (;;) {
-        int64_t i0 = atomic_fetch_add_explicit(&st->next, PB_MANDEL_CHUNK, memory_order_relaxed);
+        int64_t i0 = pb_cpu_queue_take(c, PB_MANDEL_CHUNK);
         if (i0 >= total)
             break;
         int64_t i1 = total - i0 < PB_MANDEL_CHUNK ? total : i0 + PB_MANDEL_CHUNK;
@@ -131,27 +124,10 @@ static void pb_mandel_task(void *arg, int t, int threads)
     }
 }
 
-static void pb_mandel_launch(pb_cpu_case *c)
-{
-    pb_mandel_state *st = c->state;
-    atomic_store_explicit(&st->next, 0, memory_order_relaxed);
-    pb_pool_run(c->pool, c->threads, pb_mandel_task, c);
-}
-
-static pb_status pb_mandel_setup(pb_cpu_case *c, pb_msg *msg)
-{
-    pb_mandel_state *st = pb_alloc(sizeof *st);
-    if (!st)
-        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory preparing mandelbrot");
-    atomic_init(&st->next, 0);
-    c->state = st;
-    return PB_OK;
-}
-
-static void pb_mandel_teardown(pb_cpu_case *c) { pb_free(c->state); }
+static void pb_mandel_launch(pb_cpu_case *c) { pb_cpu_queue_run(c, pb_mandel_task); }
 
 const pb_cpu_kernel pb_cpu_mandelbrot = {
-    .setup = pb_mandel_setup,
+    .setup = pb_cpu_queue_setup,
     .launch = pb_mandel_launch,
-    .teardown = pb_mandel_teardown,
+    .teardown = pb_cpu_queue_teardown,
 };

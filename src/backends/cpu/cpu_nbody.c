@@ -1,9 +1,7 @@
 /* All-pairs gravity on the CPU: vector lanes hold different bodies i, each body j is broadcast to
  * all lanes, so the whole pair interaction, 1/sqrt included, runs in vector registers. */
-#include <stdatomic.h>
 #include <stdint.h>
 
-#include "../../core/mem.h"
 #include "cpu_kernels.h"
 #include "cpu_simd.h"
 
@@ -54,23 +52,18 @@ static void pb_nbody_tile(const float *restrict bodies, int64_t n, float eps2, i
     }
 }
 
-/* Threads take tiles from a shared counter rather than fixed shares: on a CPU with fast and slow
- * cores (Apple's P and E cores) a static split would leave the fast ones idle at the end. A tile
- * is a multiple of 4 bodies (one cache line of float4), so threads never write one line. */
-typedef struct pb_nbody_state {
-    atomic_llong next;      /* first body of the next tile to hand out */
-} pb_nbody_state;
-
+/* Threads take tiles from the case's work queue rather than fixed shares, so fast cores are not
+ * left idle at the end. A tile is a multiple of 4 bodies (one cache line of float4), so threads
+ * never write one line. */
 static void pb_nbody_task(void *arg, int t, int threads)
 {
     const pb_cpu_case *c = arg;
     const pb_problem *p = c->problem;
-    pb_nbody_state *st = c->state;
     const int64_t n = p->params.nbody.n;
     (void)t;
     (void)threads;
     for (;;) {
-        int64_t i = atomic_fetch_add_explicit(&st->next, PB_NBODY_TILE, memory_order_relaxed);
+        int64_t i = pb_cpu_queue_take(c, PB_NBODY_TILE);
         if (i >= n)
             break;
         int count = n - i < PB_NBODY_TILE ? (int)(n - i) : PB_NBODY_TILE;
@@ -78,27 +71,10 @@ static void pb_nbody_task(void *arg, int t, int threads)
     }
 }
 
-static void pb_nbody_launch(pb_cpu_case *c)
-{
-    pb_nbody_state *st = c->state;
-    atomic_store_explicit(&st->next, 0, memory_order_relaxed);
-    pb_pool_run(c->pool, c->threads, pb_nbody_task, c);
-}
-
-static pb_status pb_nbody_setup(pb_cpu_case *c, pb_msg *msg)
-{
-    pb_nbody_state *st = pb_alloc(sizeof *st);
-    if (!st)
-        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory preparing nbody");
-    atomic_init(&st->next, 0);
-    c->state = st;
-    return PB_OK;
-}
-
-static void pb_nbody_teardown(pb_cpu_case *c) { pb_free(c->state); }
+static void pb_nbody_launch(pb_cpu_case *c) { pb_cpu_queue_run(c, pb_nbody_task); }
 
 const pb_cpu_kernel pb_cpu_nbody = {
-    .setup = pb_nbody_setup,
+    .setup = pb_cpu_queue_setup,
     .launch = pb_nbody_launch,
-    .teardown = pb_nbody_teardown,
+    .teardown = pb_cpu_queue_teardown,
 };

@@ -1,6 +1,7 @@
 /* SGEMM on the CPU, C = A * B (row-major n x n), organised as in BLIS: packed panels, blocks sized
  * for L1 and L2, and a register-blocked micro-kernel in portable vector extensions. */
 #include <stdint.h>
+#include <string.h>
 
 #include "../../core/mem.h"
 #include "cpu_kernels.h"
@@ -160,6 +161,7 @@ static pb_status pb_sgemm_setup(pb_cpu_case *c, pb_msg *msg)
     pb_sgemm_state *st = pb_alloc(sizeof *st);
     if (!st)
         return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory preparing sgemm");
+    memset(st, 0, sizeof *st);
     c->state = st;
     int64_t n = c->problem->params.sgemm.n, r0, r1, rows = 0;
     for (int t = 0; t < c->threads; t++) {
