@@ -3,6 +3,7 @@
 . tests/cli_lib.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+case $PB_BIN in /*) abs_bin=$PB_BIN ;; *) abs_bin=$PWD/$PB_BIN ;; esac
 
 expect "version" 0 '^parbench [0-9]+\.[0-9]+' -- "$PB_BIN" --version
 expect "help" 0 'Commands:' -- "$PB_BIN" --help
@@ -47,8 +48,11 @@ else
     fail "result file complete" "no file written"
 fi
 
+# A bad backend name leaves nothing behind, not even the results/ directory.
+(cd "$tmp" && mkdir empty && cd empty && "$abs_bin" run -b vulkan >/dev/null 2>&1)
+[ -z "$(ls -A "$tmp/empty")" ] && ok "no results dir on bad input" || fail "no results dir on bad input" "$(ls -A "$tmp/empty")"
+
 # Default path: results/<label>-<stamp>.json under the working directory.
-case $PB_BIN in /*) abs_bin=$PB_BIN ;; *) abs_bin=$PWD/$PB_BIN ;; esac
 (cd "$tmp" && "$abs_bin" run --preset tiny -w triad --label "my box" >/dev/null 2>&1)
 ls "$tmp"/results/my-box-*.json >/dev/null 2>&1 && ok "default result path" || fail "default result path" "$(ls -R "$tmp" | head)"
 

@@ -382,12 +382,14 @@ int pb_cmd_run(int argc, char **argv)
     pb_strlcpy(set.machine.label, label, sizeof set.machine.label);
     char stamp[32], path[1024] = "";
     pb_cli_utc_now(set.started_at, sizeof set.started_at, stamp, sizeof stamp);
-    if (!cfg.no_save && pb_run_output_path(&cfg, label, stamp, path, sizeof path, &msg) != PB_OK) {
+    /* Backend names first: a bad -b must not leave a results/ directory behind. */
+    pb_session session;
+    if (pb_session_open(&session, cfg.backends, cfg.nbackends, &msg) != PB_OK) {
         pb_resultset_free(&set);
         return pb_cli_usage_error("run", msg.text);
     }
-    pb_session session;
-    if (pb_session_open(&session, cfg.backends, cfg.nbackends, &msg) != PB_OK) {
+    if (!cfg.no_save && pb_run_output_path(&cfg, label, stamp, path, sizeof path, &msg) != PB_OK) {
+        pb_session_close(&session);
         pb_resultset_free(&set);
         return pb_cli_usage_error("run", msg.text);
     }

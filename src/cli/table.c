@@ -45,7 +45,7 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
         sw = (int)strlen(size) > sw ? (int)strlen(size) : sw;
     }
     fprintf(out, "\n%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s  %s\n", "workload", sw, "size", "backend",
-            "role", "thr", "median", "±MAD", "rate", "end-to-end", "vs 1core", "check");
+            "role", "thr", "median", "MAD", "rate", "end-to-end", "vs 1core", "check");
     int notes = 0;
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
