@@ -94,6 +94,19 @@ static double bench_case_run(void *arg, int launches)
     return s;
 }
 
+/* One launch and the outputs read back into the problem, for verification. */
+static double bench_case_run_read(void *arg, int launches)
+{
+    bench_case *c = arg;
+    double s = bench_case_run(arg, launches);
+    pb_msg msg;
+    if (s >= 0 && c->backend->case_read && c->backend->case_read(c->kase, &msg) != PB_OK) {
+        fprintf(stderr, "cpu_bench: %s: %s\n", c->backend->name, msg.text);
+        return -1;
+    }
+    return s;
+}
+
 /* The variant of the backend for the problem on `threads` threads, else its only one (a library
  * whose thread count cannot be set lists one); 0 when it has none. */
 static int bench_variant(bench_case *c, int threads, int all)
@@ -149,7 +162,7 @@ static int bench_case_open(bench_case *c, const pb_backend *backend, void *ctx, 
         fprintf(stderr, "cpu_bench: %s: %s\n", backend->name, msg.text);
         return 0;
     }
-    if (!bench_verified(backend->name, bench_case_run, c, problem, c->variant.unit_roundoff, pool, all)) {
+    if (!bench_verified(backend->name, bench_case_run_read, c, problem, c->variant.unit_roundoff, pool, all)) {
         backend->case_destroy(c->kase);
         c->kase = NULL;
         return 0;

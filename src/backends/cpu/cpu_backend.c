@@ -121,15 +121,80 @@ static int pb_cpu_variants(void *ctx, pb_workload_id id, const pb_variant_reques
     return count;
 }
 
+/* Buffers at least this large get pages of their own, placed by the worker threads. */
+#define PB_CPU_PLACE_MIN_BYTES ((size_t)4 << 20)
+
+/* Copies of one buffer, a share per thread: the thread that copies a page touches it first. */
+typedef struct pb_cpu_copy_job {
+    unsigned char *dst;
+    const unsigned char *src; /* NULL: zero-fill (scratch) */
+    size_t bytes;
+} pb_cpu_copy_job;
+
+static void pb_cpu_copy_task(void *arg, int t, int threads)
+{
+    const pb_cpu_copy_job *job = arg;
+    int64_t b, e;
+    pb_split_aligned((int64_t)job->bytes, 4096, t, threads, &b, &e);
+    if (job->src)
+        memcpy(job->dst + b, job->src + b, (size_t)(e - b));
+    else
+        memset(job->dst + b, 0, (size_t)(e - b));
+}
+
+static void pb_cpu_copy(const pb_cpu_case *k, void *dst, const void *src, size_t bytes)
+{
+    pb_cpu_copy_job job = { dst, src, bytes };
+    pb_pool_run(k->pool, k->threads, pb_cpu_copy_task, &job);
+}
+
+/* Gives the case its own copy of every large buffer, first touched by the case's threads in the
+ * contiguous shares the bandwidth-bound kernels use. Outputs are copied too: they hold the poison
+ * pattern, so a kernel that writes nothing still fails verification. */
+static pb_status pb_cpu_place(pb_cpu_case *k, pb_msg *msg)
+{
+    k->placed = *k->source;
+    k->placed.ref = NULL;
+    k->placed.ref_free = NULL;
+    k->problem = &k->placed;
+    for (int i = 0; i < k->placed.nbuf; i++) {
+        pb_buffer *b = &k->placed.buf[i];
+        if (b->bytes < PB_CPU_PLACE_MIN_BYTES)
+            continue;
+        void *copy = pb_alloc(b->bytes);
+        if (!copy)
+            return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory placing the %s buffer (%zu MiB) for the cpu backend",
+                              b->name, b->bytes >> 20);
+        pb_cpu_copy(k, copy, b->kind == PB_BUFFER_SCRATCH ? NULL : b->host, b->bytes);
+        b->host = copy;
+        k->owned[i] = 1;
+    }
+    return PB_OK;
+}
+
 static void pb_cpu_case_destroy(void *kase)
 {
     pb_cpu_case *k = kase;
     if (!k)
         return;
-    const pb_cpu_kernel *kernel = pb_cpu_kernels[k->problem->id];
+    const pb_cpu_kernel *kernel = pb_cpu_kernels[k->source->id];
     if (kernel->teardown)
         kernel->teardown(k);
+    for (int i = 0; i < PB_MAX_BUFFERS; i++)
+        if (k->owned[i])
+            pb_free(k->placed.buf[i].host);
     pb_free(k);
+}
+
+/* Copies the outputs of the case's own buffers back to the caller's problem. */
+static pb_status pb_cpu_case_read(void *kase, pb_msg *msg)
+{
+    pb_cpu_case *k = kase;
+    (void)msg;
+    for (int i = 0; i < k->placed.nbuf; i++)
+        if (k->owned[i] && k->placed.buf[i].kind == PB_BUFFER_OUT)
+            pb_cpu_copy(k, k->source->buf[i].host, k->placed.buf[i].host, k->placed.buf[i].bytes);
+    return PB_OK;
 }
 
 static pb_status pb_cpu_case_create(void *ctx, const pb_variant *variant, pb_problem *problem, void **kase,
@@ -145,11 +210,13 @@ static pb_status pb_cpu_case_create(void *ctx, const pb_variant *variant, pb_pro
     if (!k)
         return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory preparing a cpu case");
     memset(k, 0, sizeof *k);
-    k->problem = problem;
+    k->source = problem;
     k->pool = c->pool;
     k->threads = variant->threads;
     const pb_cpu_kernel *kernel = pb_cpu_kernels[problem->id];
-    pb_status st = kernel->setup ? kernel->setup(k, msg) : PB_OK;
+    pb_status st = pb_cpu_place(k, msg);
+    if (st == PB_OK && kernel->setup)
+        st = kernel->setup(k, msg);
     if (st != PB_OK) {
         pb_cpu_case_destroy(k);
         return st;
@@ -184,7 +251,7 @@ const pb_backend pb_backend_cpu = {
     .case_create = pb_cpu_case_create,
     .case_run = pb_cpu_case_run,
     .case_e2e = NULL,
-    .case_read = NULL,
+    .case_read = pb_cpu_case_read,
     .case_destroy = pb_cpu_case_destroy,
     .describe = pb_cpu_describe,
 };

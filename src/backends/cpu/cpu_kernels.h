@@ -9,9 +9,14 @@
 #include "../../core/pool.h"
 #include "../../workloads/workload.h"
 
-/* One prepared case: what a launch needs. */
+/* One prepared case: what a launch needs. `problem` is the case's own view of the problem: its
+ * large buffers are copies whose pages the worker threads touched first (so they sit near those
+ * cores on NUMA machines), the rest alias the caller's problem (`source`). */
 typedef struct pb_cpu_case {
     pb_problem *problem;
+    pb_problem *source;
+    pb_problem placed;
+    int owned[PB_MAX_BUFFERS]; /* 1: placed.buf[i].host is the case's copy */
     pb_pool *pool;
     int threads;
     void *state;            /* the kernel's own per-case state (set by setup, freed by teardown) */
