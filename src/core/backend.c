@@ -35,7 +35,7 @@ const char *pb_device_type_name(pb_device_type type)
     }
 }
 
-int pb_variant_add(pb_variant *out, int n, int max, int device, const char *impl, pb_role role,
+int pb_variant_add(pb_variant *out, int n, int max, int device, int threads, const char *impl, pb_role role,
                    const char *precision, double unit_roundoff)
 {
     if (n >= max)
@@ -43,6 +43,7 @@ int pb_variant_add(pb_variant *out, int n, int max, int device, const char *impl
     pb_variant *v = &out[n];
     memset(v, 0, sizeof *v);
     v->device = device;
+    v->threads = threads;
     v->role = role;
     pb_strlcpy(v->precision, precision, sizeof v->precision);
     pb_strlcpy(v->impl, impl, sizeof v->impl);

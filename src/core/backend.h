@@ -59,9 +59,9 @@ typedef struct pb_variant {
     double unit_roundoff;      /* of the arithmetic used, for the verification tolerance */
 } pb_variant;
 
-/* Appends a variant for a device backend (threads 0) to out[n] when n < max; returns the new
- * count. A helper for the backends' variants() slot. */
-int pb_variant_add(pb_variant *out, int n, int max, int device, const char *impl, pb_role role,
+/* Appends a variant to out[n] when n < max; returns the new count. `threads` is 0 for device
+ * backends. The one way the backends' variants() slots build a variant. */
+int pb_variant_add(pb_variant *out, int n, int max, int device, int threads, const char *impl, pb_role role,
                    const char *precision, double unit_roundoff);
 
 /* Run-wide choices a backend may need when listing variants. */

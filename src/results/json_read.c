@@ -345,30 +345,36 @@ static int pb_parse_number(pb_parser *ps, pb_json_value *out)
 
 /* ---- containers ------------------------------------------------------------------------------ */
 
+/* Makes room for one more element in a doubling array; 0 (and the error set) when out of memory. */
+static int pb_reserve(pb_parser *ps, void **array, size_t *cap, size_t count, size_t size)
+{
+    if (count < *cap)
+        return 1;
+    size_t want = *cap ? *cap * 2 : 64;
+    void *p = realloc(*array, want * size);
+    if (!p)
+        return pb_nomem(ps);
+    *array = p;
+    *cap = want;
+    return 1;
+}
+
 static int pb_push_value(pb_parser *ps, const pb_json_value *v)
 {
-    if (ps->nvals == ps->cap_vals) {
-        size_t cap = ps->cap_vals ? ps->cap_vals * 2 : 64;
-        pb_json_value *p = realloc(ps->vals, cap * sizeof *p);
-        if (!p)
-            return pb_nomem(ps);
-        ps->vals = p;
-        ps->cap_vals = cap;
-    }
+    void *array = ps->vals;
+    if (!pb_reserve(ps, &array, &ps->cap_vals, ps->nvals, sizeof *v))
+        return 0;
+    ps->vals = array;
     ps->vals[ps->nvals++] = *v;
     return 1;
 }
 
 static int pb_push_member(pb_parser *ps, const pb_json_member *m)
 {
-    if (ps->nmems == ps->cap_mems) {
-        size_t cap = ps->cap_mems ? ps->cap_mems * 2 : 64;
-        pb_json_member *p = realloc(ps->mems, cap * sizeof *p);
-        if (!p)
-            return pb_nomem(ps);
-        ps->mems = p;
-        ps->cap_mems = cap;
-    }
+    void *array = ps->mems;
+    if (!pb_reserve(ps, &array, &ps->cap_mems, ps->nmems, sizeof *m))
+        return 0;
+    ps->mems = array;
     ps->mems[ps->nmems++] = *m;
     return 1;
 }

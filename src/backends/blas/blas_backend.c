@@ -93,14 +93,9 @@ static pb_status pb_blas_device_info(void *ctx, int device, pb_device_info *out)
     return PB_OK;
 }
 
-static void pb_blas_variant(pb_variant *v, int threads)
+static int pb_blas_variant(pb_variant *out, int count, int max, int threads)
 {
-    memset(v, 0, sizeof *v);
-    v->threads = threads;
-    v->role = PB_ROLE_LIB_CPU;
-    pb_strlcpy(v->precision, "fp32", sizeof v->precision);
-    pb_strlcpy(v->impl, PB_BLAS_IMPL, sizeof v->impl);
-    v->unit_roundoff = PB_FP32_UNIT_ROUNDOFF;
+    return pb_variant_add(out, count, max, 0, threads, PB_BLAS_IMPL, PB_ROLE_LIB_CPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
 }
 
 /* SGEMM only, on one thread and on all threads where those were asked for (both role lib-cpu; the
@@ -117,14 +112,12 @@ static int pb_blas_variants(void *ctx, pb_workload_id id, const pb_variant_reque
         want_all |= req->threads[i] == req->all_threads;
     }
     if (!PB_BLAS_CAN_SET_THREADS) {
-        if ((want_one || want_all) && count < max)
-            pb_blas_variant(&out[count++], req->all_threads);
-        return count;
+        return want_one || want_all ? pb_blas_variant(out, count, max, req->all_threads) : count;
     }
-    if (want_one && count < max)
-        pb_blas_variant(&out[count++], 1);
-    if (want_all && req->all_threads != 1 && count < max)
-        pb_blas_variant(&out[count++], req->all_threads);
+    if (want_one)
+        count = pb_blas_variant(out, count, max, 1);
+    if (want_all && req->all_threads != 1)
+        count = pb_blas_variant(out, count, max, req->all_threads);
     return count;
 }
 

@@ -84,16 +84,6 @@ static pb_status pb_cpu_device_info(void *ctx, int device, pb_device_info *out)
     return PB_OK;
 }
 
-static void pb_cpu_variant(pb_variant *v, pb_workload_id id, int threads, pb_role role)
-{
-    memset(v, 0, sizeof *v);
-    v->threads = threads;
-    v->role = role;
-    pb_strlcpy(v->precision, id == PB_WL_HISTOGRAM ? "u32" : "fp32", sizeof v->precision);
-    pb_strlcpy(v->impl, "own", sizeof v->impl);
-    v->unit_roundoff = PB_FP32_UNIT_ROUNDOFF;
-}
-
 /* One variant per distinct thread count asked for. Counts above the pool's size (the online CPUs)
  * are left out: the pool cannot run them. On a one-core machine the single-thread case is both
  * "one core" and "all cores", and is listed under both roles so it matches either on another
@@ -111,12 +101,13 @@ static int pb_cpu_variants(void *ctx, pb_workload_id id, const pb_variant_reques
             seen |= req->threads[j] == t;
         if (seen || t < 1 || t > c->max_threads)
             continue;
-        if (t == 1 && count < max)
-            pb_cpu_variant(&out[count++], id, t, PB_ROLE_CPU_1);
-        if (t == req->all_threads && count < max)
-            pb_cpu_variant(&out[count++], id, t, PB_ROLE_CPU_ALL);
-        if (t != 1 && t != req->all_threads && count < max)
-            pb_cpu_variant(&out[count++], id, t, PB_ROLE_CPU_N);
+        const char *precision = pb_workload_get(id)->precision;
+        if (t == 1)
+            count = pb_variant_add(out, count, max, 0, t, "own", PB_ROLE_CPU_1, precision, PB_FP32_UNIT_ROUNDOFF);
+        if (t == req->all_threads)
+            count = pb_variant_add(out, count, max, 0, t, "own", PB_ROLE_CPU_ALL, precision, PB_FP32_UNIT_ROUNDOFF);
+        if (t != 1 && t != req->all_threads)
+            count = pb_variant_add(out, count, max, 0, t, "own", PB_ROLE_CPU_N, precision, PB_FP32_UNIT_ROUNDOFF);
     }
     return count;
 }

@@ -204,15 +204,15 @@ static int pb_cuda_variants(void *vctx, pb_workload_id id, const pb_variant_requ
     for (int d = 0; d < ctx->ndev; d++) {
         if (pb_cuda_sm(&ctx->prop[d]) < PB_CUDA_MIN_SM)
             continue;
-        n = pb_variant_add(out, n, max, d, "own", PB_ROLE_GPU, w->precision, PB_FP32_UNIT_ROUNDOFF);
+        n = pb_variant_add(out, n, max, d, 0, "own", PB_ROLE_GPU, w->precision, PB_FP32_UNIT_ROUNDOFF);
         if (id != PB_WL_SGEMM)
             continue;
-        n = pb_variant_add(out, n, max, d, "cublas", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
+        n = pb_variant_add(out, n, max, d, 0, "cublas", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
         /* TF32 rounds the inputs to 10 mantissa bits: a different precision, so it is its own case
          * and compare never matches it with fp32. Its tensor cores arrived with sm_80; older GPUs
          * would quietly compute in fp32 under the tf32 label. */
         if (pb_cuda_sm(&ctx->prop[d]) >= 80)
-            n = pb_variant_add(out, n, max, d, "cublas-tf32", PB_ROLE_LIB_GPU, "tf32", PB_TF32_UNIT_ROUNDOFF);
+            n = pb_variant_add(out, n, max, d, 0, "cublas-tf32", PB_ROLE_LIB_GPU, "tf32", PB_TF32_UNIT_ROUNDOFF);
     }
     return n;
 }

@@ -234,9 +234,9 @@ static int pb_mtl_variants(void *vctx, pb_workload_id id, const pb_variant_reque
     const double own_roundoff = strcmp(w->precision, "fp32") == 0 ? PB_FP32_UNIT_ROUNDOFF : 0.0;
     int n = 0;
     for (int d = 0; d < ctx->ngpus; d++) {
-        n = pb_variant_add(out, n, max, d, "own", PB_ROLE_GPU, w->precision, own_roundoff);
+        n = pb_variant_add(out, n, max, d, 0, "own", PB_ROLE_GPU, w->precision, own_roundoff);
         if (id == PB_WL_SGEMM && ctx->gpus[d]->mps)
-            n = pb_variant_add(out, n, max, d, "mps", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
+            n = pb_variant_add(out, n, max, d, 0, "mps", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
     }
     return n;
 }

@@ -250,7 +250,7 @@ static int pb_cl_variants(void *opaque, pb_workload_id id, const pb_variant_requ
     (void)req;
     int n = 0;
     for (int d = 0; d < ctx->ndevices; d++)
-        n = pb_variant_add(out, n, max, d, "own",
+        n = pb_variant_add(out, n, max, d, 0, "own",
                            ctx->devices[d].info.type == PB_DEVICE_GPU ? PB_ROLE_GPU : PB_ROLE_DEVICE_CPU,
                            pb_workload_get(id)->precision, PB_FP32_UNIT_ROUNDOFF);
     return n;
