@@ -8,20 +8,38 @@
 VERSION := 0.1.0
 .DEFAULT_GOAL := all
 UNAME_S := $(shell uname -s)
+UNAME_M := $(shell uname -m)
 CC ?= cc
 ifeq ($(origin CC),default)
 CC := cc
 endif
+# Programs the build runs (the kernel embedder) are compiled for this machine, also when CC
+# cross-compiles (e.g. CC="clang --target=aarch64-linux-gnu" HOST_CC=cc).
+HOST_CC ?= cc
 
-# Native CPU tuning where the compiler accepts it (Apple clang on arm64 rejects -march=native).
+# Native CPU tuning, recorded in every result file. NATIVE=FLAGS on the command line replaces the
+# probe: a cross build names its target's CPU (NATIVE=-mcpu=apple-m1) or none (NATIVE=).
+ifeq ($(UNAME_S)-$(UNAME_M),Darwin-arm64)
+# Apple clang rejects -march=native, and an older one resolves -mcpu=native on a newer chip to
+# "generic", weaker than its arm64 macOS default (apple-m1). So ask which CPU -mcpu=native means
+# and name it only when it is a concrete one; else no flag. NATIVE_CPU=NAME replaces the question.
+NATIVE_CPU := $(firstword $(shell $(CC) -mcpu=native -\#\#\# -c -x c /dev/null 2>&1 | \
+                sed -n 's/.*"-target-cpu" "\([^"]*\)".*/\1/p'))
+NATIVE := $(if $(filter-out generic,$(NATIVE_CPU)),-mcpu=$(NATIVE_CPU))
+else
+# Where the compiler accepts it; a cross compiler rejects both, so it gets none of the host's.
 NATIVE := $(shell $(CC) -march=native -E -x c /dev/null >/dev/null 2>&1 && echo -march=native)
 ifeq ($(NATIVE),)
 NATIVE := $(shell $(CC) -mcpu=native -E -x c /dev/null >/dev/null 2>&1 && echo -mcpu=native)
+endif
 endif
 
 OPT ?= -O3
 WARN := -Wall -Wextra
 CSTD := -std=c11
+# No implicit fusing of a*b + c into one multiply-add: clang contracts by default, gcc in ISO mode
+# does not, and the same source must round alike everywhere. Kernels call fma where they mean one.
+FP_FLAGS := -ffp-contract=off
 ifeq ($(UNAME_S),Darwin)
 PLATFORM_DEFS := -D_DARWIN_C_SOURCE
 else
@@ -36,7 +54,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 endif
 
 CFLAGS_USER := $(CFLAGS)
-BASE_CFLAGS := $(CSTD) $(OPT) $(NATIVE) $(WARN) $(SAN_FLAGS) $(PLATFORM_DEFS) $(CFLAGS_USER)
+BASE_CFLAGS := $(CSTD) $(OPT) $(NATIVE) $(FP_FLAGS) $(WARN) $(SAN_FLAGS) $(PLATFORM_DEFS) $(CFLAGS_USER)
 DEFS :=
 LDLIBS := -lm -lpthread
 LDFLAGS_ALL := $(SAN_FLAGS) $(LDFLAGS)
@@ -56,6 +74,7 @@ EXTRA_OBJ :=
 -include mk/metal.mk
 -include mk/kernels.mk
 -include mk/bench.mk
+-include mk/verdicts.mk
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(DEFS)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(EXTRA_OBJ)
@@ -80,7 +99,7 @@ $(BUILD)/libparbench.a: $(LIB_OBJ)
 
 # Build facts recorded in every result file. The user's CFLAGS change the code too, so they are
 # recorded (without quotes, so the text stays one C string literal).
-CFLAGS_RECORDED = $(strip $(OPT) $(NATIVE) $(SAN_FLAGS) $(subst ",,$(subst ',,$(CFLAGS_USER))))
+CFLAGS_RECORDED = $(strip $(OPT) $(NATIVE) $(FP_FLAGS) $(SAN_FLAGS) $(subst ",,$(subst ',,$(CFLAGS_USER))))
 BUILDINFO_DEFS = -DPB_VERSION='"$(VERSION)"' -DPB_CFLAGS='"$(CFLAGS_RECORDED)"' \
                  -DPB_BACKENDS_BUILT='"$(BACKENDS_BUILT)"'
 $(BUILD)/src/core/buildinfo.o: ALL_CFLAGS += $(BUILDINFO_DEFS)
@@ -104,7 +123,7 @@ run: parbench
 	./parbench run
 
 clean:
-	rm -rf build build-san parbench
+	rm -rf build build-san build-arm64-clang build-arm64-gcc parbench
 
 -include $(DEPS)
 -include $(TEST_BIN:=.d)

@@ -1,4 +1,5 @@
-# GPU kernel sources embedded into the binary: tools/embed.c (built with the host compiler) turns
+# GPU kernel sources embedded into the binary: tools/embed.c (built with HOST_CC, since it runs
+# here even when CC cross-compiles) turns
 # kernels/pb_params.h + kernels/dialect.h + kernels/*.pbk into $(BUILD)/gen/pb_kernel_sources.c,
 # which defines pb_kernel_source[] (declared in kernels/pb_kernel_sources.h).
 
@@ -7,7 +8,7 @@ EMBED := $(BUILD)/tools/pb_embed
 
 $(EMBED): tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) -O1 $(WARN) -o $@ $<
+	$(HOST_CC) $(CSTD) -O1 $(WARN) -o $@ $<
 
 $(BUILD)/gen/pb_kernel_sources.c: $(EMBED) $(KERNEL_FILES)
 	@mkdir -p $(dir $@)

@@ -84,8 +84,19 @@ static void pb_sample_resultset(pb_resultset *set)
     r->work = r->flops;
     r->iterations_per_sample = 4;
     strcpy(r->timer, "device");
-    pb_result_set_samples(r, samples, 5, NULL);
+    static const int rounds[] = { 0, 0, 1, 1, 2 };
+    pb_result_set_samples(r, samples, rounds, 5, NULL);
     pb_result_set_e2e_samples(r, e2e, 2, NULL);
+    r->rounds = 3;
+    r->round_spread = 0.0125;
+    strcpy(r->rounds_stop, "settled");
+    static const pb_round_state states[] = {
+        { 0.05, 0.01, 0.0, 0.04, 0.5, 2400, 45, "" },
+        { 0.05, 0.25, 0.02, 0.04, 1.5, -1, -1, "nominal" }, /* disturbed: 27% */
+        { 0.05, -1, -1, -1, -1, -1, -1, "" },               /* nothing known */
+    };
+    pb_result_set_round_states(r, states, 3, NULL);
+    r->disturbed_rounds = 1;
     r->median_s = 0.0101;
     r->mad_s = 0.0001;
     r->min_s = 0.0099;
@@ -122,7 +133,7 @@ static void pb_sample_resultset(pb_resultset *set)
     strcpy(r->reason, "verification failed: 12 cells off \"by far\"\n");
     r->iterations_per_sample = 1;
     strcpy(r->timer, "host");
-    pb_result_set_samples(r, s2, 2, NULL);
+    pb_result_set_samples(r, s2, NULL, 2, NULL);
     r->median_s = 0.375;
     r->cv = 0.4;
     r->unstable = 1;

@@ -58,7 +58,14 @@ static pb_result *pb_add_case(pb_resultset *set, const char *workload, const cha
     r->has_check = 1;
     r->check.ok = 1;
     pb_draw_samples(rng, center, cv, nsamples, samples);
-    pb_result_set_samples(r, samples, nsamples, NULL);
+    /* Rounds of two samples each, as `parbench run` interleaves them (schema 2). */
+    int rounds[256];
+    r->rounds = nsamples / 2 >= 2 ? nsamples / 2 : 0;
+    for (int i = 0; i < nsamples; i++)
+        rounds[i] = r->rounds ? i % r->rounds : 0;
+    pb_result_set_samples(r, samples, r->rounds ? rounds : NULL, nsamples, NULL);
+    r->median_s = pb_stats_median_inplace(samples, (size_t)nsamples);
+    r->rate_value = r->work / 1e9 / r->median_s;
     r->unstable = cv > PB_UNSTABLE_CV;
     return r;
 }
@@ -149,7 +156,12 @@ static void test_twice_as_fast(void)
     /* One role, ratios 2 and 1/2: the geometric mean is 1, and the interval says so. */
     CHECK(cmp.ngroups == 1);
     CHECK(cmp.groups[0].ncases == 2 && fabs(cmp.groups[0].geomean - 1) < 0.05);
-    CHECK(cmp.groups[0].ci_low < 1 && cmp.groups[0].ci_high > 1);
+    /* Its interval combines the two cases' standard errors (independent cases). */
+    const pb_compare_case *x = &cmp.cases[0], *y = &cmp.cases[1];
+    double se = sqrt(x->se * x->se + y->se * y->se) / 2;
+    CHECK_MSG(cmp.groups[0].ci_low < cmp.groups[0].geomean && cmp.groups[0].geomean < cmp.groups[0].ci_high &&
+                  fabs(log(cmp.groups[0].ci_high / cmp.groups[0].geomean) / se - 2.0) < 0.2,
+              "%g [%g, %g], se %g", cmp.groups[0].geomean, cmp.groups[0].ci_low, cmp.groups[0].ci_high, se);
     CHECK(cmp.nonly_a == 0 && cmp.nonly_b == 0);
     pb_comparison_free(&cmp);
     pb_resultset_free(&a);
@@ -539,7 +551,125 @@ static void test_command(void)
     rmdir(dir);
 }
 
+
+/* ---- rounds as the unit -------------------------------------------------------------------- */
+
+static void test_t_distribution(void)
+{
+    /* Tables of Student's t: 97.5% quantiles. */
+    CHECK_MSG(fabs(pb_stats_t_quantile(0.975, 1) - 12.7062) < 1e-3, "%g", pb_stats_t_quantile(0.975, 1));
+    CHECK_MSG(fabs(pb_stats_t_quantile(0.975, 4) - 2.7764) < 1e-3, "%g", pb_stats_t_quantile(0.975, 4));
+    CHECK_MSG(fabs(pb_stats_t_quantile(0.975, 10) - 2.2281) < 1e-3, "%g", pb_stats_t_quantile(0.975, 10));
+    CHECK_MSG(fabs(pb_stats_t_quantile(0.975, 1e6) - 1.9600) < 1e-3, "%g", pb_stats_t_quantile(0.975, 1e6));
+    CHECK(fabs(pb_stats_t_quantile(0.025, 10) + 2.2281) < 1e-3);
+    CHECK_MSG(fabs(pb_stats_t_two_sided(2.2281, 10) - 0.05) < 1e-4, "%g", pb_stats_t_two_sided(2.2281, 10));
+    CHECK(fabs(pb_stats_t_two_sided(0, 5) - 1) < 1e-12);
+    CHECK(isnan(pb_stats_t_quantile(0.975, 0)) && isnan(pb_stats_t_quantile(1.5, 3)));
+    /* Welch: equal variances and sizes give n1 + n2 - 2. */
+    CHECK(fabs(pb_stats_welch_df(0.01, 6, 0.01, 6) - 10) < 1e-9);
+    CHECK(isinf(pb_stats_rounds_halfwidth(0.1, 1)));
+}
+
+/* Samples of `rounds` rounds x `per` samples: each round is shifted by a between-round effect
+ * (sd `between`, log scale) and each sample by a within-round one (sd `within`). */
+static void pb_hier_case(pb_resultset *set, pb_rng *rng, double center, double between, double within,
+                         int rounds, int per)
+{
+    double samples[256];
+    int round_of[256];
+    int n = 0;
+    for (int k = 0; k < rounds; k++) {
+        double z[2];
+        pb_draw_samples(rng, 1, 1, 2, z); /* two N(1, 1) draws */
+        double shift = between * (z[0] - 1);
+        for (int i = 0; i < per; i++) {
+            pb_draw_samples(rng, 1, 1, 1, z);
+            samples[n] = center * exp(shift + within * (z[0] - 1));
+            round_of[n++] = k;
+        }
+    }
+    pb_result *r = pb_resultset_add_result(set);
+    strcpy(r->workload, "triad");
+    strcpy(r->role, "cpu-all");
+    strcpy(r->backend, "cpu");
+    strcpy(r->precision, "fp32");
+    r->threads = 2;
+    r->ndims = 1;
+    strcpy(r->dim_names[0], "n");
+    r->dims[0] = 1 << 20;
+    r->status = PB_CASE_OK;
+    r->rounds = rounds;
+    pb_result_set_samples(r, samples, round_of, n, NULL);
+    r->median_s = pb_stats_median_inplace(samples, (size_t)n);
+}
+
+/* The interval's coverage with known between-round and within-round noise: 500 pairs of runs
+ * whose true speed ratio is 1.2. Treating rounds as the unit covers the truth about 95% of the
+ * time; the single-window interval (every sample independent) would not. */
+static void test_interval_coverage(void)
+{
+    const int trials = 500;
+    const double truth = 1.2;
+    int covered = 0, covered_window = 0;
+    for (int t = 0; t < trials; t++) {
+        pb_resultset a, b;
+        pb_comparison cmp;
+        pb_rng rng = pb_rng_make(90000 + (uint64_t)t);
+        pb_set_init(&a, "a");
+        pb_set_init(&b, "b");
+        pb_hier_case(&a, &rng, 0.012, 0.05, 0.02, 6, 5);
+        pb_hier_case(&b, &rng, 0.010, 0.05, 0.02, 6, 5);
+        if (pb_compare_build(&a, "a", &b, "b", 0.05, &cmp, NULL) == PB_OK) {
+            const pb_compare_case *c = &cmp.cases[0];
+            CHECK(c->method && strcmp(c->method, "rounds") == 0);
+            covered += c->ci_low <= truth && truth <= c->ci_high;
+            pb_comparison_free(&cmp);
+        }
+        /* The same samples as one window each (what a schema 1 file holds). */
+        a.results[0].rounds = b.results[0].rounds = 0;
+        a.schema_version = b.schema_version = 1;
+        if (pb_compare_build(&a, "a", &b, "b", 0.05, &cmp, NULL) == PB_OK) {
+            const pb_compare_case *c = &cmp.cases[0];
+            CHECK(c->method && strcmp(c->method, "samples") == 0);
+            covered_window += c->ci_low <= truth && truth <= c->ci_high;
+            CHECK(pb_has_warning(&cmp, "schema version 1"));
+            pb_comparison_free(&cmp);
+        }
+        pb_resultset_free(&a);
+        pb_resultset_free(&b);
+    }
+    fprintf(stderr, "  coverage of the 95%% interval: rounds %d/%d, single window %d/%d\n", covered, trials,
+            covered_window, trials);
+    CHECK_MSG(covered >= trials * 93 / 100, "rounds: %d of %d", covered, trials);
+    CHECK_MSG(covered_window < trials * 80 / 100, "single window: %d of %d", covered_window, trials);
+}
+
+/* Result files are untrusted: stored summaries that disagree with the samples are named. */
+static void test_untrusted_summaries(void)
+{
+    pb_resultset a, b;
+    pb_comparison cmp;
+    pb_rng rng = pb_rng_make(11);
+    pb_set_init(&a, "a");
+    pb_set_init(&b, "b");
+    pb_add_case(&a, "sgemm", "cpu-1", "cpu", 1, 1024, &rng, 0.1, 0.01, 12);
+    pb_result *r = pb_add_case(&b, "sgemm", "cpu-1", "cpu", 1, 1024, &rng, 0.1, 0.01, 12);
+    r->median_s = 0.001; /* edited: 100x faster than its samples */
+    r->disturbed_rounds = 2;
+    CHECK(pb_compare_build(&a, "a", &b, "b", 0.05, &cmp, NULL) == PB_OK);
+    CHECK(pb_has_warning(&cmp, "B results[0] (sgemm cpu cpu-1 1 thread n=1024): stored median 0.001 s"));
+    CHECK(pb_has_warning(&cmp, "B: other work or the hypervisor took over 10% of the CPU during 1 case: sgemm cpu-1 (2 of 6 rounds)"));
+    /* The comparison itself rests on the samples. */
+    CHECK(cmp.cases[0].verdict == PB_VERDICT_SAME && fabs(cmp.cases[0].ratio - 1) < 0.05);
+    pb_comparison_free(&cmp);
+    pb_resultset_free(&a);
+    pb_resultset_free(&b);
+}
+
 static const pbtest_case tests[] = {
+    { "t_distribution", test_t_distribution },
+    { "interval_coverage", test_interval_coverage },
+    { "untrusted_summaries", test_untrusted_summaries },
     { "stats_known_values", test_stats_known_values },
     { "bootstrap_is_reproducible", test_bootstrap_is_reproducible },
     { "twice_as_fast", test_twice_as_fast },

@@ -291,8 +291,8 @@ static void test_result_model(void)
         pb_result *r = pb_resultset_add_result(&set);
         CHECK(r && r->nsamples == 0 && r->samples_s == NULL);
         double v[3] = { i, i + 1, i + 2 };
-        CHECK(pb_result_set_samples(r, v, 3, NULL) == PB_OK);
-        CHECK(pb_result_set_samples(r, v, 2, NULL) == PB_OK); /* replaces, no leak */
+        CHECK(pb_result_set_samples(r, v, NULL, 3, NULL) == PB_OK);
+        CHECK(pb_result_set_samples(r, v, NULL, 2, NULL) == PB_OK); /* replaces, no leak */
     }
     CHECK(set.nresults == 100);
     CHECK(set.results[99].samples_s[1] == 100.0);

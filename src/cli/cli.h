@@ -22,6 +22,9 @@ typedef struct pb_run_config {
     int nthreads;
     int all_threads;
     double min_time;                /* 0 = the preset's default */
+    int rounds, max_rounds;         /* 0 = the preset's default */
+    uint64_t order_seed;            /* seeds the shuffled order of each round */
+    int order_seed_set;
     const char *label;
     const char *output;
     int no_save;
@@ -61,6 +64,10 @@ int pb_cli_usage_error(const char *command, const char *message);
 /* The results table printed after a run. */
 void pb_cli_print_table(const pb_resultset *set, FILE *out);
 int pb_cli_any_failed(const pb_resultset *set);
+
+/* Under the table: how many rounds, which cases' rounds still disagreed, which were disturbed. */
+struct pb_rounds_summary;
+void pb_cli_print_rounds(const pb_resultset *set, const struct pb_rounds_summary *sum, FILE *out);
 
 /* Current UTC time as ISO 8601 ("2026-11-27T06:45:00Z") and as a file-name stamp. Either may be NULL. */
 void pb_cli_utc_now(char *iso, size_t iso_size, char *stamp, size_t stamp_size);

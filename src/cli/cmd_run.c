@@ -18,27 +18,35 @@
 #include "../results/json_write.h"
 #include "cli.h"
 #include "opts.h"
+#include "run_rounds.h"
 #include "session.h"
 
-enum { OPT_PRESET, OPT_WORKLOADS, OPT_BACKENDS, OPT_THREADS, OPT_MIN_TIME, OPT_LABEL, OPT_OUTPUT,
-       OPT_NO_SAVE, OPT_SEED, OPT_HELP };
+enum { OPT_PRESET, OPT_WORKLOADS, OPT_BACKENDS, OPT_THREADS, OPT_MIN_TIME, OPT_ROUNDS, OPT_MAX_ROUNDS,
+       OPT_LABEL, OPT_OUTPUT, OPT_NO_SAVE, OPT_SEED, OPT_ORDER_SEED, OPT_HELP };
 
 static const pb_opt_spec pb_run_specs[] = {
     { "preset", 'p', 1, OPT_PRESET, "NAME", "problem sizes: tiny, quick, standard (default), large" },
     { "workloads", 'w', 1, OPT_WORKLOADS, "LIST", "workloads to run, e.g. sgemm,triad (default: all)" },
     { "backends", 'b', 1, OPT_BACKENDS, "LIST", "backends to use, e.g. cpu,metal (default: all found)" },
     { "threads", 't', 1, OPT_THREADS, "LIST", "CPU thread counts, e.g. 1,all or 1,2,4 (default: 1,all)" },
-    { "min-time", 0, 1, OPT_MIN_TIME, "S", "minimum seconds of sampling per case (default per preset)" },
+    { "min-time", 0, 1, OPT_MIN_TIME, "S", "seconds of sampling per case over its first rounds (default per preset)" },
+    { "rounds", 'r', 1, OPT_ROUNDS, "N", "rounds every case gets, in shuffled order (default: quick 5, standard 6)" },
+    { "max-rounds", 0, 1, OPT_MAX_ROUNDS, "N", "rounds a case may get while its rounds disagree (default 4 x --rounds)" },
     { "label", 'l', 1, OPT_LABEL, "NAME", "name of this machine in results (default: host name)" },
     { "output", 'o', 1, OPT_OUTPUT, "FILE", "result file (default: results/<label>-<UTC time>.json)" },
     { "no-save", 0, 0, OPT_NO_SAVE, "", "do not write a result file" },
     { "seed", 0, 1, OPT_SEED, "N", "seed for the input data (default 1; keep it to compare machines)" },
+    { "order-seed", 0, 1, OPT_ORDER_SEED, "N", "seed for the order of cases in each round (default: from the clock)" },
     { "help", 'h', 0, OPT_HELP, "", "show this help" },
 };
 #define PB_RUN_NSPECS ((int)(sizeof pb_run_specs / sizeof pb_run_specs[0]))
 
-/* Minimum sampling time per case, per preset: tiny is for checking, not measuring. */
+/* Per preset (tiny, quick, standard, large): sampling time per case over its first rounds, the
+ * minimum number of rounds, and the time after which no extra round starts (the run's budget:
+ * quick within 20 s and standard within 2 minutes on a 2-core machine). Tiny is for checking. */
 static const double pb_preset_min_time[PB_PRESET_COUNT] = { 0.05, 0.2, 1.0, 2.0 };
+static const int pb_preset_rounds[PB_PRESET_COUNT] = { 2, 5, 6, 6 };
+static const double pb_preset_deadline[PB_PRESET_COUNT] = { 5, 15, 100, 400 };
 
 static volatile sig_atomic_t pb_interrupt_flag;
 
@@ -111,6 +119,15 @@ static pb_status pb_run_parse_workloads(char *text, pb_run_config *cfg, pb_msg *
     return PB_OK;
 }
 
+static pb_status pb_run_parse_count(const char *name, const char *text, int *out, pb_msg *msg)
+{
+    long v;
+    pb_status st = pb_opts_int(name, text, 1, 1000, &v, msg);
+    if (st == PB_OK)
+        *out = (int)v;
+    return st;
+}
+
 pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_msg *msg)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -141,6 +158,8 @@ pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_
         case OPT_BACKENDS: st = pb_opts_split("--backends", v, cfg->backends, PB_MAX_BACKENDS, &cfg->nbackends, msg); break;
         case OPT_THREADS: st = pb_run_parse_threads(v, cfg, msg); break;
         case OPT_MIN_TIME: st = pb_opts_double("--min-time", v, 0.001, 3600, &cfg->min_time, msg); break;
+        case OPT_ROUNDS: st = pb_run_parse_count("--rounds", v, &cfg->rounds, msg); break;
+        case OPT_MAX_ROUNDS: st = pb_run_parse_count("--max-rounds", v, &cfg->max_rounds, msg); break;
         case OPT_LABEL: cfg->label = v; break;
         case OPT_OUTPUT: cfg->output = v; break;
         case OPT_NO_SAVE: cfg->no_save = 1; break;
@@ -148,11 +167,20 @@ pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_
             if ((st = pb_opts_int("--seed", v, 0, 2147483647L, &seed, msg)) == PB_OK)
                 cfg->seed = (uint64_t)seed;
             break;
+        case OPT_ORDER_SEED:
+            if ((st = pb_opts_int("--order-seed", v, 0, 2147483647L, &seed, msg)) == PB_OK) {
+                cfg->order_seed = (uint64_t)seed;
+                cfg->order_seed_set = 1;
+            }
+            break;
         case OPT_HELP: *help = 1; break;
         }
     }
     if (st == PB_OK && cfg->label && !cfg->label[0])
         st = pb_msg_set(msg, PB_ERR_USAGE, "--label: the label is empty; give a name such as 'm3-pro'");
+    if (st == PB_OK && cfg->rounds && cfg->max_rounds && cfg->max_rounds < cfg->rounds)
+        st = pb_msg_set(msg, PB_ERR_USAGE, "--max-rounds %d is below --rounds %d; give at least as many", cfg->max_rounds,
+                        cfg->rounds);
     return st;
 }
 
@@ -218,6 +246,7 @@ static void pb_run_fill_header(pb_resultset *set, const pb_run_config *cfg, int 
     pb_strlcpy(set->preset, pb_preset_name(cfg->preset), sizeof set->preset);
     set->seed = cfg->seed;
     set->min_time_s = cfg->min_time > 0 ? cfg->min_time : pb_preset_min_time[cfg->preset];
+    set->shuffle_seed = cfg->order_seed_set ? cfg->order_seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20);
     size_t len = (size_t)snprintf(set->command, sizeof set->command, "parbench run");
     for (int i = 0; i < argc && len < sizeof set->command; i++)
         len += (size_t)snprintf(set->command + len, sizeof set->command - len, " %s", argv[i]);
@@ -273,23 +302,6 @@ int pb_cli_plan(const pb_session *session, const int *workloads, const pb_varian
     return plan->n;
 }
 
-static void pb_run_progress(int tty, int index, int total, const pb_plan_item *item, const pb_session *session,
-                            double elapsed)
-{
-    char eta[32] = "";
-    if (index > 0) {
-        double left = elapsed / index * (total - index);
-        snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
-    }
-    char who[64];
-    pb_cli_variant_name(&session->slots[item->slot], &item->variant, who, sizeof who);
-    if (tty)
-        fprintf(stderr, "\r\033[K[%2d/%d] %-10s %s%s", index + 1, total, pb_workload_get(item->id)->name, who, eta);
-    else
-        fprintf(stderr, "[%2d/%d] %-10s %s%s\n", index + 1, total, pb_workload_get(item->id)->name, who, eta);
-    fflush(stderr);
-}
-
 void pb_cli_variant_name(const pb_backend_slot *slot, const pb_variant *v, char *out, size_t size)
 {
     if (v->threads > 0)
@@ -301,57 +313,18 @@ void pb_cli_variant_name(const pb_backend_slot *slot, const pb_variant *v, char 
                  strcmp(v->precision, "fp32") && strcmp(v->precision, "u32") ? v->precision : "");
 }
 
-/* Measures every planned case, workload by workload, so one problem is in memory at a time. */
-static pb_status pb_run_cases(const pb_run_config *cfg, pb_session *session, const pb_planned_list *plan,
-                              pb_resultset *set, pb_pool *verify_pool, int tty)
+static void pb_run_options(const pb_run_config *cfg, pb_pool *pool, pb_runner_opts *ro)
 {
-    pb_runner_opts ro = { 0 };
-    ro.min_time_s = cfg->min_time > 0 ? cfg->min_time : pb_preset_min_time[cfg->preset];
-    ro.pool = verify_pool;
-    ro.pool_threads = cfg->all_threads;
-    ro.interrupted = &pb_interrupt_flag;
-    pb_runner_opts_defaults(&ro);
-
-    double start = pb_time_now();
-    pb_status outcome = PB_OK;
-    for (int i = 0; i < plan->n;) {
-        pb_workload_id id = plan->items[i].id;
-        const pb_workload *wl = pb_workload_get(id);
-        pb_problem problem;
-        memset(&problem, 0, sizeof problem);
-        pb_msg msg = { "" };
-        pb_status made = wl->create(&wl->sizes[cfg->preset], cfg->seed, &problem, &msg);
-        for (; i < plan->n && plan->items[i].id == id; i++) {
-            const pb_plan_item *item = &plan->items[i];
-            const pb_backend_slot *slot = &session->slots[item->slot];
-            pb_run_progress(tty, i, plan->n, item, session, pb_time_now() - start);
-            pb_result *r = pb_resultset_add_result(set);
-            if (!r) {
-                pb_problem_destroy(&problem);
-                return PB_ERR_NOMEM;
-            }
-            if (made != PB_OK) {
-                pb_problem tmp = { .id = id, .dims = wl->sizes[cfg->preset] };
-                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, &tmp, r);
-                r->status = made == PB_ERR_NOMEM ? PB_CASE_SKIPPED : PB_CASE_FAILED;
-                snprintf(r->reason, sizeof r->reason, "could not make the inputs: %.480s", msg.text);
-                continue;
-            }
-            if (outcome == PB_ERR_INTERRUPTED) {
-                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, &problem, r);
-                r->status = PB_CASE_SKIPPED;
-                pb_strlcpy(r->reason, "interrupted before this case ran", sizeof r->reason);
-                continue;
-            }
-            if (pb_runner_run_case(slot->entry->backend, slot->ctx, &item->variant, &problem, &ro, r) ==
-                PB_ERR_INTERRUPTED)
-                outcome = PB_ERR_INTERRUPTED;
-        }
-        pb_problem_destroy(&problem);
-    }
-    if (tty)
-        fprintf(stderr, "\r\033[K");
-    return outcome;
+    memset(ro, 0, sizeof *ro);
+    ro->min_time_s = cfg->min_time > 0 ? cfg->min_time : pb_preset_min_time[cfg->preset];
+    ro->min_rounds = cfg->rounds > 0 ? cfg->rounds : pb_preset_rounds[cfg->preset];
+    ro->max_rounds = cfg->max_rounds > 0 ? cfg->max_rounds : 4 * ro->min_rounds;
+    if (ro->max_rounds < ro->min_rounds)
+        ro->max_rounds = ro->min_rounds;
+    ro->pool = pool;
+    ro->pool_threads = cfg->all_threads;
+    ro->interrupted = &pb_interrupt_flag;
+    pb_runner_opts_defaults(ro);
 }
 
 static void pb_run_report_unavailable(const pb_session *session)
@@ -410,18 +383,26 @@ int pb_cmd_run(int argc, char **argv)
         code = pb_cli_usage_error("run", "nothing to run: none of the chosen backends is available here; see 'parbench list'");
         goto done;
     }
-    printf("parbench %s on %s (%s, %d logical cores), preset %s, %d cases\n", pb_build_version(),
-           set.machine.label, set.machine.cpu_model, set.machine.logical_cores, set.preset, plan->n);
+    pb_runner_opts ro;
+    pb_run_options(&cfg, pool, &ro);
+    set.min_rounds = ro.min_rounds;
+    set.max_rounds = ro.max_rounds;
+    printf("parbench %s on %s (%s, %d logical cores), preset %s, %d cases in %d to %d rounds\n", pb_build_version(),
+           set.machine.label, set.machine.cpu_model, set.machine.logical_cores, set.preset, plan->n, ro.min_rounds,
+           ro.max_rounds);
     fflush(stdout);
     pb_interrupt_flag = 0;
     signal(SIGINT, pb_on_sigint);
-    pb_status st = pb_run_cases(&cfg, &session, plan, &set, pool, isatty(STDERR_FILENO));
+    pb_rounds_summary summary;
+    pb_status st = pb_run_rounds(&cfg, &session, plan, &set, &ro, pb_preset_deadline[cfg.preset],
+                                 isatty(STDERR_FILENO), &summary);
     signal(SIGINT, SIG_DFL);
     set.complete = st == PB_OK;
     pb_cli_utc_now(set.finished_at, sizeof set.finished_at, NULL, 0);
     if (st == PB_ERR_INTERRUPTED)
         fprintf(stderr, "interrupted: saving the cases measured so far (the file is marked incomplete)\n");
     pb_cli_print_table(&set, stdout);
+    pb_cli_print_rounds(&set, &summary, stdout);
     code = pb_cli_any_failed(&set) || st != PB_OK ? 1 : 0;
     if (!cfg.no_save) {
         if (pb_json_write_resultset(&set, path, &msg) != PB_OK) {

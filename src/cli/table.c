@@ -1,10 +1,13 @@
 /* The results table printed after a run: one line per case, the speed-up over one core, and the
- * reasons for every case that did not measure cleanly listed underneath. */
+ * reasons for every case that did not measure cleanly listed underneath; then how the rounds went
+ * and which cases the machine disturbed. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../report/compare.h"
 #include "cli.h"
+#include "run_rounds.h"
 
 static void pb_fmt_time(double s, char *out, size_t size)
 {
@@ -45,7 +48,7 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
         sw = (int)strlen(size) > sw ? (int)strlen(size) : sw;
     }
     fprintf(out, "\n%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s  %s\n", "workload", sw, "size", "backend",
-            "role", "thr", "median", "MAD", "rate", "end-to-end", "vs 1core", "check");
+            "role", "thr", "median", "spread", "rate", "end-to-end", "vs 1core", "check");
     int notes = 0;
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
@@ -53,7 +56,9 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
         pb_compare_size_text(r, size, sizeof size);
         if (r->status == PB_CASE_OK && r->nsamples > 0) {
             pb_fmt_time(r->median_s, med, sizeof med);
-            snprintf(mad, sizeof mad, "%.1f%%", r->median_s > 0 ? 100 * r->mad_s / r->median_s : 0);
+            /* The spread between rounds: what a comparison of two runs has to see through. */
+            if (r->rounds >= 2)
+                snprintf(mad, sizeof mad, "%.1f%%", 100 * (exp(r->round_spread) - 1));
             snprintf(rate, sizeof rate, "%.2f %s", r->rate_value, r->rate_unit);
             if (r->ne2e > 0 && r->e2e_median_s > 0)
                 snprintf(e2e, sizeof e2e, "%.2f %s", r->work / 1e9 / r->e2e_median_s, r->rate_unit);
@@ -62,7 +67,7 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
                 snprintf(speed, sizeof speed, "%.2fx", r->rate_value / one);
         }
         const char *check = r->status != PB_CASE_OK ? pb_case_status_name(r->status)
-                            : r->unstable            ? "ok, unstable"
+                            : r->unstable            ? "ok, spread"
                                                      : "ok";
         char thr[16] = "-";
         if (r->threads > 0)
@@ -78,5 +83,78 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
         const pb_result *r = &set->results[i];
         if (r->reason[0])
             fprintf(out, "* %s on %s %s: %s\n", r->workload, r->backend, r->role, r->reason);
+    }
+}
+
+/* "sgemm lib-cpu (blas, 2 threads)": which case, in the lines under the table. */
+static void pb_case_label(const pb_result *r, char *out, size_t size)
+{
+    if (r->threads > 0)
+        snprintf(out, size, "%s %s (%s, %d thread%s)", r->workload, r->role, r->backend, r->threads,
+                 r->threads == 1 ? "" : "s");
+    else
+        snprintf(out, size, "%s %s (%s dev%d %s)", r->workload, r->role, r->backend, r->device, r->impl);
+}
+
+/* Mean other-work and steal shares over a case's disturbed rounds. */
+static int pb_disturbance(const pb_result *r, double *other, double *steal)
+{
+    int n = 0;
+    *other = *steal = 0;
+    for (int k = 0; k < r->nround_states; k++) {
+        const pb_round_state *st = &r->round_states[k];
+        if (!pb_state_disturbed(st, PB_DISTURBED_SHARE, NULL, 0))
+            continue;
+        n++;
+        *other += st->other_cpu > 0 ? st->other_cpu : 0;
+        *steal += st->steal > 0 ? st->steal : 0;
+    }
+    if (n > 0) {
+        *other /= n;
+        *steal /= n;
+    }
+    return n;
+}
+
+void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, FILE *out)
+{
+    int minutes = (int)sum->seconds / 60;
+    fprintf(out, "\nMeasured in %d round%s (%d:%02d), each visiting the cases in a new order (order seed %llu).\n",
+            sum->rounds, sum->rounds == 1 ? "" : "s", minutes, (int)sum->seconds % 60,
+            (unsigned long long)set->shuffle_seed);
+    if (!set->cases_kept)
+        fprintf(out, "Some workloads did not fit %.1f GiB and were set up again in every round.\n",
+                set->memory_budget_bytes / (1u << 30));
+    int spread = 0, disturbed = 0;
+    for (int i = 0; i < set->nresults; i++) {
+        const pb_result *r = &set->results[i];
+        if (r->status != PB_CASE_OK || r->rounds == 0)
+            continue;
+        if (r->unstable) {
+            if (spread++ == 0)
+                fprintf(out, "Rounds still disagreed when the %s ran out, so differences of a few %% cannot be judged for:\n",
+                        strcmp(r->rounds_stop, "time-cap") == 0 ? "time" : "rounds");
+            char name[160];
+            pb_case_label(r, name, sizeof name);
+            fprintf(out, "  %s: rounds spread %.1f%% after %d rounds\n", name, 100 * (exp(r->round_spread) - 1),
+                    r->rounds);
+        }
+    }
+    for (int i = 0; i < set->nresults; i++) {
+        const pb_result *r = &set->results[i];
+        double other, steal;
+        int n = r->status == PB_CASE_OK ? pb_disturbance(r, &other, &steal) : 0;
+        if (n == 0)
+            continue;
+        if (disturbed++ == 0)
+            fprintf(out, "The machine was disturbed while measuring:\n");
+        char name[160];
+        pb_case_label(r, name, sizeof name);
+        fprintf(out, "  %s: ", name);
+        if (other > 0)
+            fprintf(out, "other work took %.0f%% of the CPU", 100 * other);
+        if (steal > 0)
+            fprintf(out, "%sthe hypervisor took %.0f%% (steal)", other > 0 ? " and " : "", 100 * steal);
+        fprintf(out, " during %d of %d rounds\n", n, r->rounds);
     }
 }

@@ -1,6 +1,7 @@
-/* The runner: warm-up, one verification, calibration of launches per sample, sampling with raw
- * samples kept, and the summary (DESIGN.md §4). Backend errors become a failed or skipped result
- * with the backend's message; the run always goes on. */
+/* The runner: warm-up, one verification, calibration of launches per sample, then rounds of
+ * samples with raw samples, their round and the machine's state kept, and the summary (DESIGN.md
+ * §4). Backend errors become a failed or skipped result with the backend's message; the run
+ * always goes on. */
 #include "runner.h"
 
 #include <math.h>
@@ -15,14 +16,18 @@ void pb_runner_opts_defaults(pb_runner_opts *opts)
 {
     if (opts->min_time_s <= 0)
         opts->min_time_s = 1.0;
-    if (opts->max_time_s <= 0)
-        opts->max_time_s = fmax(10.0 * opts->min_time_s, 10.0);
     if (opts->min_sample_s <= 0)
         opts->min_sample_s = 0.010;
-    if (opts->min_samples <= 0)
-        opts->min_samples = 10;
-    if (opts->max_samples < opts->min_samples)
-        opts->max_samples = opts->min_samples > 1000 ? opts->min_samples : 1000;
+    if (opts->min_rounds <= 0)
+        opts->min_rounds = 5;
+    if (opts->max_rounds < opts->min_rounds)
+        opts->max_rounds = 4 * opts->min_rounds;
+    if (opts->round_time_s <= 0)
+        opts->round_time_s = opts->min_time_s / opts->min_rounds;
+    if (opts->spread_target <= 0)
+        opts->spread_target = 0.5 * log(1.05);
+    if (opts->max_samples_per_round <= 0)
+        opts->max_samples_per_round = 64;
     if (opts->e2e_samples <= 0)
         opts->e2e_samples = 10;
 }
@@ -132,81 +137,61 @@ static pb_status pb_runner_calibrate(const pb_backend *backend, void *kase, cons
     return PB_OK;
 }
 
-static pb_status pb_runner_measure(const pb_backend *backend, void *kase, const pb_runner_opts *opts,
-                                   pb_result *out, pb_msg *msg)
+/* Appends one sample of round `round`, growing the arrays by doubling. */
+static pb_status pb_runner_keep(pb_runner_case *c, double seconds, int round, pb_msg *msg)
 {
-    int launches;
-    pb_status st = pb_runner_calibrate(backend, kase, opts, &launches, msg);
-    if (st != PB_OK)
-        return st;
-    out->iterations_per_sample = launches;
-    double *samples = malloc((size_t)opts->max_samples * sizeof *samples);
-    if (!samples)
-        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory for samples");
-    int n = 0, timer = 0;
-    double start = pb_time_now();
-    for (;;) {
-        if (pb_interrupted(opts)) {
-            st = PB_ERR_INTERRUPTED;
-            break;
-        }
-        st = pb_runner_sample(backend, kase, launches, &samples[n], &timer, msg);
-        if (st != PB_OK)
-            break;
-        n++;
-        double elapsed = pb_time_now() - start;
-        int enough = n >= opts->min_samples && elapsed >= opts->min_time_s;
-        if (enough || n >= opts->max_samples || elapsed >= opts->max_time_s)
-            break;
+    if (c->nsamples == c->cap) {
+        int ncap = c->cap ? 2 * c->cap : 64;
+        double *s = realloc(c->samples, (size_t)ncap * sizeof *s);
+        if (s)
+            c->samples = s;
+        int *r = realloc(c->sample_rounds, (size_t)ncap * sizeof *r);
+        if (r)
+            c->sample_rounds = r;
+        if (!s || !r)
+            return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory for samples");
+        c->cap = ncap;
     }
-    if (st == PB_OK) {
-        pb_strlcpy(out->timer, timer ? "device" : "host", sizeof out->timer);
-        st = pb_result_set_samples(out, samples, n, msg);
-    }
-    free(samples);
-    if (st != PB_OK)
-        return st;
-    pb_summary s;
-    pb_stats_summarise(out->samples_s, (size_t)out->nsamples, &s);
-    out->median_s = s.median;
-    out->mad_s = s.mad;
-    out->min_s = s.min;
-    out->cv = s.cv;
-    /* Fewer samples than asked (max-time cap) also make the spread untrustworthy. */
-    out->unstable = s.cv > PB_UNSTABLE_CV || out->nsamples < opts->min_samples;
-    out->rate_value = s.median > 0 ? out->work / 1e9 / s.median : 0;
+    c->samples[c->nsamples] = seconds;
+    c->sample_rounds[c->nsamples] = round;
+    c->nsamples++;
     return PB_OK;
 }
 
-/* End-to-end samples (uploads + launch + downloads) for backends with device memory. */
-static pb_status pb_runner_e2e(const pb_backend *backend, void *kase, const pb_runner_opts *opts,
-                               pb_result *out, pb_msg *msg)
+static pb_status pb_runner_keep_state(pb_runner_case *c, const pb_round_state *state, pb_msg *msg)
 {
-    double samples[64];
-    int max = opts->e2e_samples < 64 ? opts->e2e_samples : 64, n = 0;
-    double start = pb_time_now(), budget = fmax(opts->min_time_s, 1.0);
-    while (n < max && !pb_interrupted(opts)) {
-        pb_status st = backend->case_e2e(kase, &samples[n], msg);
+    pb_round_state *s = realloc(c->states, (size_t)(c->rounds + 1) * sizeof *s);
+    if (!s)
+        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory for round states");
+    c->states = s;
+    c->states[c->rounds] = *state;
+    return PB_OK;
+}
+
+/* End-to-end samples of one round: this round's share of opts->e2e_samples. */
+static pb_status pb_runner_e2e_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg *msg)
+{
+    int want = (opts->e2e_samples + opts->min_rounds - 1) / opts->min_rounds;
+    for (int i = 0; i < want && c->ne2e < 256 && !pb_interrupted(opts); i++) {
+        double *e = realloc(c->e2e, (size_t)(c->ne2e + 1) * sizeof *e);
+        if (!e)
+            return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory for end-to-end samples");
+        c->e2e = e;
+        pb_status st = c->backend->case_e2e(c->kase, &c->e2e[c->ne2e], msg);
         if (st != PB_OK)
             return st;
-        n++;
-        if (pb_time_now() - start > budget && n >= 3)
-            break;
+        c->ne2e++;
     }
-    if (n == 0)
-        return PB_ERR_INTERRUPTED;
-    pb_status st = pb_result_set_e2e_samples(out, samples, n, msg);
-    if (st != PB_OK)
-        return st;
-    pb_summary s;
-    pb_stats_summarise(out->e2e_samples_s, (size_t)n, &s);
-    out->e2e_median_s = s.median;
     return PB_OK;
 }
 
-pb_status pb_runner_run_case(const pb_backend *backend, void *ctx, const pb_variant *variant,
-                             pb_problem *problem, const pb_runner_opts *opts, pb_result *out)
+pb_status pb_runner_setup(pb_runner_case *c, const pb_backend *backend, void *ctx, const pb_variant *variant,
+                          pb_problem *problem, const pb_runner_opts *opts, pb_result *out)
 {
+    memset(c, 0, sizeof *c);
+    c->backend = backend;
+    c->ctx = ctx;
+    c->variant = *variant;
     pb_runner_describe_only(backend, ctx, variant, problem, out);
     out->status = PB_CASE_OK;
     if (pb_interrupted(opts)) {
@@ -216,31 +201,200 @@ pb_status pb_runner_run_case(const pb_backend *backend, void *ctx, const pb_vari
     }
     pb_problem_poison_outputs(problem);
     pb_msg msg = { "" };
-    void *kase = NULL;
-    pb_status st = backend->case_create(ctx, variant, problem, &kase, &msg);
+    pb_status st = backend->case_create(ctx, variant, problem, &c->kase, &msg);
     if (st != PB_OK) {
+        c->kase = NULL;
         pb_runner_fail(out, st == PB_ERR_UNSUPPORTED ? PB_CASE_SKIPPED : PB_CASE_FAILED,
                        st == PB_ERR_UNSUPPORTED ? "does not fit this device" : "setting up the case failed",
                        &msg);
         return PB_OK;
     }
     double t;
-    int timer;
     /* The warm-up launch also compiles kernels and faults pages in; its output is what we verify. */
-    st = pb_runner_sample(backend, kase, 1, &t, &timer, &msg);
-    if (st != PB_OK)
+    st = pb_runner_sample(backend, c->kase, 1, &t, &c->device_timer, &msg);
+    if (st != PB_OK) {
         pb_runner_fail(out, PB_CASE_FAILED, "the warm-up launch failed", &msg);
-    else if (pb_runner_verify(backend, kase, variant, problem, opts, out) && !opts->verify_only) {
-        st = pb_runner_measure(backend, kase, opts, out, &msg);
-        if (st == PB_OK && backend->case_e2e)
-            st = pb_runner_e2e(backend, kase, opts, out, &msg);
-        if (st == PB_ERR_INTERRUPTED) {
-            out->status = PB_CASE_SKIPPED;
-            pb_strlcpy(out->reason, "interrupted while measuring", sizeof out->reason);
-        } else if (st != PB_OK) {
+    } else if (pb_runner_verify(backend, c->kase, variant, problem, opts, out) && !opts->verify_only) {
+        st = pb_runner_calibrate(backend, c->kase, opts, &c->launches, &msg);
+        if (st != PB_OK)
             pb_runner_fail(out, PB_CASE_FAILED, "a timed launch failed", &msg);
+        else
+            c->live = 1;
+        out->iterations_per_sample = c->launches;
+    }
+    if (c->live && pb_interrupted(opts)) {
+        c->live = 0;
+        out->status = PB_CASE_SKIPPED;
+        pb_strlcpy(out->reason, "interrupted before this case was measured", sizeof out->reason);
+    }
+    if (!c->live)
+        pb_runner_close(c);
+    return pb_interrupted(opts) ? PB_ERR_INTERRUPTED : PB_OK;
+}
+
+pb_status pb_runner_reopen(pb_runner_case *c, pb_problem *problem, pb_msg *msg)
+{
+    if (c->kase)
+        return PB_OK;
+    pb_status st = c->backend->case_create(c->ctx, &c->variant, problem, &c->kase, msg);
+    if (st != PB_OK)
+        c->kase = NULL;
+    return st;
+}
+
+void pb_runner_close(pb_runner_case *c)
+{
+    if (c->kase)
+        c->backend->case_destroy(c->kase);
+    c->kase = NULL;
+}
+
+pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg *msg)
+{
+    double t;
+    int timer, round = c->rounds, taken = 0;
+    double started = pb_time_now();
+    /* Untimed: the first launch of a round pays for whatever ran in between (caches, clocks). */
+    pb_status st = pb_runner_sample(c->backend, c->kase, 1, &t, &timer, msg);
+    if (st != PB_OK)
+        return st;
+    pb_state_snap before, after;
+    pb_state_read(&before);
+    double t0 = pb_time_now();
+    while (taken < opts->max_samples_per_round) {
+        if (pb_interrupted(opts)) {
+            st = PB_ERR_INTERRUPTED;
+            break;
+        }
+        st = pb_runner_sample(c->backend, c->kase, c->launches, &t, &c->device_timer, msg);
+        if (st == PB_OK)
+            st = pb_runner_keep(c, t, round, msg);
+        if (st != PB_OK)
+            break;
+        taken++;
+        if (pb_time_now() - t0 >= opts->round_time_s)
+            break;
+    }
+    pb_state_read(&after);
+    if (taken > 0) {
+        pb_round_state state;
+        pb_state_between(&before, &after, &state);
+        pb_status kept = pb_runner_keep_state(c, &state, msg);
+        if (kept != PB_OK)
+            return kept;
+        c->rounds++;
+    }
+    if (st == PB_OK && c->backend->case_e2e)
+        st = pb_runner_e2e_round(c, opts, msg);
+    c->seconds_per_round = pb_time_now() - started;
+    return st;
+}
+
+int pb_runner_needs_round(const pb_runner_case *c, const pb_runner_opts *opts, double *halfwidth)
+{
+    *halfwidth = INFINITY;
+    if (c->rounds >= 2) {
+        double *logs = malloc((size_t)c->rounds * sizeof *logs), mean, sd;
+        if (logs) {
+            int k = pb_stats_round_log_medians(c->samples, c->sample_rounds, (size_t)c->nsamples, c->rounds, logs);
+            pb_stats_mean_sd(logs, k, &mean, &sd);
+            *halfwidth = pb_stats_rounds_halfwidth(sd, k);
+            free(logs);
         }
     }
-    backend->case_destroy(kase);
-    return st == PB_ERR_INTERRUPTED ? PB_ERR_INTERRUPTED : PB_OK;
+    if (c->rounds < opts->min_rounds)
+        return 1;
+    return c->rounds < opts->max_rounds && *halfwidth > opts->spread_target;
+}
+
+void pb_runner_discard(pb_runner_case *c)
+{
+    pb_runner_close(c);
+    free(c->samples);
+    free(c->sample_rounds);
+    free(c->states);
+    free(c->e2e);
+    c->samples = c->e2e = NULL;
+    c->sample_rounds = NULL;
+    c->states = NULL;
+    c->nsamples = c->cap = c->ne2e = c->rounds = 0;
+    c->live = 0;
+}
+
+/* Median, spread and rate of every sample; the spread between rounds. */
+static void pb_runner_summarise(const pb_runner_case *c, pb_result *out)
+{
+    pb_summary s;
+    pb_stats_summarise(out->samples_s, (size_t)out->nsamples, &s);
+    out->median_s = s.median;
+    out->mad_s = s.mad;
+    out->min_s = s.min;
+    out->cv = s.cv;
+    out->rate_value = s.median > 0 ? out->work / 1e9 / s.median : 0;
+    double *logs = malloc((size_t)c->rounds * sizeof *logs), mean, sd = 0;
+    if (logs) {
+        int k = pb_stats_round_log_medians(c->samples, c->sample_rounds, (size_t)c->nsamples, c->rounds, logs);
+        pb_stats_mean_sd(logs, k, &mean, &sd);
+        free(logs);
+    }
+    out->round_spread = sd;
+    out->disturbed_rounds = 0;
+    for (int i = 0; i < c->rounds; i++)
+        out->disturbed_rounds += pb_state_disturbed(&c->states[i], PB_DISTURBED_SHARE, NULL, 0);
+    if (c->ne2e > 0) {
+        pb_stats_summarise(out->e2e_samples_s, (size_t)out->ne2e, &s);
+        out->e2e_median_s = s.median;
+    }
+}
+
+pb_status pb_runner_finish(pb_runner_case *c, const pb_runner_opts *opts, const char *stop, pb_result *out)
+{
+    (void)opts;
+    pb_msg msg = { "" };
+    pb_status st = PB_OK;
+    if (c->rounds == 0) {
+        out->status = PB_CASE_SKIPPED;
+        pb_strlcpy(out->reason, "interrupted before this case was measured", sizeof out->reason);
+    } else {
+        out->rounds = c->rounds;
+        pb_strlcpy(out->rounds_stop, stop, sizeof out->rounds_stop);
+        pb_strlcpy(out->timer, c->device_timer ? "device" : "host", sizeof out->timer);
+        st = pb_result_set_samples(out, c->samples, c->sample_rounds, c->nsamples, &msg);
+        if (st == PB_OK)
+            st = pb_result_set_round_states(out, c->states, c->rounds, &msg);
+        if (st == PB_OK && c->ne2e > 0)
+            st = pb_result_set_e2e_samples(out, c->e2e, c->ne2e, &msg);
+        if (st == PB_OK) {
+            pb_runner_summarise(c, out);
+            /* Unstable: the rounds disagreed too much to judge a difference of the threshold. */
+            out->unstable = strcmp(stop, "settled") != 0 && strcmp(stop, "interrupted") != 0;
+        } else {
+            pb_runner_fail(out, PB_CASE_FAILED, "storing the samples failed", &msg);
+        }
+    }
+    pb_runner_discard(c);
+    return st;
+}
+
+pb_status pb_runner_run_case(const pb_backend *backend, void *ctx, const pb_variant *variant,
+                             pb_problem *problem, const pb_runner_opts *opts, pb_result *out)
+{
+    pb_runner_case c;
+    pb_status st = pb_runner_setup(&c, backend, ctx, variant, problem, opts, out);
+    if (st != PB_OK || !c.live) {
+        pb_runner_discard(&c);
+        return st;
+    }
+    pb_msg msg = { "" };
+    double halfwidth;
+    while (st == PB_OK && pb_runner_needs_round(&c, opts, &halfwidth))
+        st = pb_runner_round(&c, opts, &msg);
+    const char *stop = st == PB_ERR_INTERRUPTED ? "interrupted" : halfwidth > opts->spread_target ? "round-cap" : "settled";
+    if (st != PB_OK && st != PB_ERR_INTERRUPTED) {
+        pb_runner_fail(out, PB_CASE_FAILED, "a timed launch failed", &msg);
+        pb_runner_discard(&c);
+        return PB_OK;
+    }
+    pb_runner_finish(&c, opts, stop, out);
+    return st;
 }

@@ -1,4 +1,5 @@
-/* Summary statistics of timing samples: median, MAD, min, coefficient of variation. */
+/* Summary statistics of timing samples (median, MAD, min, coefficient of variation), and the
+ * round-level statistics that treat a round, not a sample, as the independent unit (DESIGN.md §4). */
 #ifndef PB_STATS_H
 #define PB_STATS_H
 
@@ -21,5 +22,27 @@ void pb_stats_summarise(const double *samples, size_t n, pb_summary *out);
 
 /* Median of n >= 1 values; sorts `values` in place. */
 double pb_stats_median_inplace(double *values, size_t n);
+
+/* The round-level view of a case: the log of each round's median sample. Rounds are numbered
+ * 0..nrounds-1 in `rounds` (one entry per sample); out[k] receives round k's log median, and a
+ * round without samples is left out (the return value counts the rounds written, compacted). */
+int pb_stats_round_log_medians(const double *samples, const int *rounds, size_t n, int nrounds, double *out);
+
+/* Mean and sample standard deviation (0 for n < 2) of n >= 1 values. */
+void pb_stats_mean_sd(const double *v, int n, double *mean, double *sd);
+
+/* Student's t distribution with df > 0 degrees of freedom (df need not be an integer, as in
+ * Welch's test): the p-quantile (0 < p < 1), and the two-sided tail probability P(|T| >= t). */
+double pb_stats_t_quantile(double p, double df);
+double pb_stats_t_two_sided(double t, double df);
+
+/* Welch's degrees of freedom for a difference of two means with squared standard errors v1, v2
+ * estimated from n1, n2 units. */
+double pb_stats_welch_df(double v1, int n1, double v2, int n2);
+
+/* The stopping rule's yardstick: half-width of the 95% interval of a log-ratio when a case whose
+ * log round medians have standard deviation `sd` over `nrounds` rounds is compared with a run just
+ * like it (two equal sides, Welch). Infinity below 2 rounds. */
+double pb_stats_rounds_halfwidth(double sd, int nrounds);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/backend.h"
+#include "../core/stats.h"
 #include "compare_stats.h"
 
 const char *pb_verdict_name(pb_verdict verdict)
@@ -144,15 +145,95 @@ static const char *pb_side_note(int on_a, int on_b)
     return on_a && on_b ? "on A and B" : on_a ? "on A" : "on B";
 }
 
-/* Fills the statistics of a matched pair. `logs` receives the bootstrap replicates of the log
- * ratio when the case gets an interval (*has_logs = 1). */
-static pb_status pb_compare_one(pb_compare_case *c, double threshold, double *logs, int *has_logs, pb_msg *msg)
+/* Log round medians of a result with rounds; returns how many (0: it has none to give). */
+static int pb_round_logs(const pb_result *r, double *out)
+{
+    if (r->rounds < 2 || !r->sample_rounds)
+        return 0;
+    return pb_stats_round_log_medians(r->samples_s, r->sample_rounds, (size_t)r->nsamples, r->rounds, out);
+}
+
+static int pb_same_samples(const pb_result *a, const pb_result *b)
+{
+    size_t n = (size_t)a->nsamples;
+    return a->nsamples == b->nsamples && memcmp(a->samples_s, b->samples_s, n * sizeof *a->samples_s) == 0 &&
+           (!a->sample_rounds || !b->sample_rounds ||
+            memcmp(a->sample_rounds, b->sample_rounds, n * sizeof *a->sample_rounds) == 0);
+}
+
+/* The round method (schema 2): each side's rounds are independent units; the log ratio is the
+ * difference of the mean log round medians, with Welch's t interval and test. */
+static pb_status pb_compare_rounds(pb_compare_case *c, const double *la, int ka, const double *lb, int kb)
+{
+    double ma, sa, mb, sb;
+    pb_stats_mean_sd(la, ka, &ma, &sa);
+    pb_stats_mean_sd(lb, kb, &mb, &sb);
+    double va = sa * sa / ka, vb = sb * sb / kb;
+    /* Each side's typical time is the geometric mean of its round medians, so the rates, the
+     * ratio and the all-core decomposition all rest on the same numbers. */
+    c->median_a = exp(ma);
+    c->median_b = exp(mb);
+    c->rate_a = pb_rate(c->a, c->median_a);
+    c->rate_b = pb_rate(c->b, c->median_b);
+    c->log_ratio = ma - mb;
+    c->se = sqrt(va + vb);
+    c->df = pb_stats_welch_df(va, ka, vb, kb);
+    c->ratio = exp(c->log_ratio);
+    c->method = "rounds";
+    if (c->se == 0) {
+        c->ci_low = c->ci_high = c->ratio;
+        c->p_value = c->log_ratio == 0 ? 1 : 0;
+        return PB_OK;
+    }
+    double t = pb_stats_t_quantile(0.5 + PB_COMPARE_LEVEL / 2, c->df);
+    c->ci_low = exp(c->log_ratio - t * c->se);
+    c->ci_high = exp(c->log_ratio + t * c->se);
+    c->p_value = pb_stats_t_two_sided(c->log_ratio / c->se, c->df);
+    return PB_OK;
+}
+
+/* The single-window method (schema 1, or a side with one round): a bootstrap of the ratio of
+ * medians treating samples as independent, which ignores run-to-run noise (compare warns). */
+static pb_status pb_compare_window(pb_compare_case *c, pb_msg *msg)
+{
+    const pb_result *a = c->a, *b = c->b;
+    int na = a->nsamples, nb = b->nsamples;
+    c->method = "samples";
+    c->log_ratio = log(c->ratio);
+    c->df = INFINITY;
+    pb_status st = pb_compare_mann_whitney_p(a->samples_s, (size_t)na, b->samples_s, (size_t)nb, &c->p_value, msg);
+    if (st != PB_OK)
+        return st;
+    if (pb_same_samples(a, b)) {
+        c->ci_low = c->ci_high = 1;
+        c->se = 0;
+        return PB_OK;
+    }
+    double *logs = malloc(PB_COMPARE_RESAMPLES * sizeof *logs);
+    if (!logs)
+        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory comparing samples");
+    st = pb_compare_bootstrap_log_ratio(a->samples_s, (size_t)na, b->samples_s, (size_t)nb, PB_COMPARE_RESAMPLES,
+                                        PB_COMPARE_SEED, logs, msg);
+    if (st == PB_OK) {
+        const double *one[] = { logs };
+        double mean;
+        st = pb_compare_geomean_interval(one, 1, PB_COMPARE_RESAMPLES, PB_COMPARE_LEVEL, &c->ci_low, &c->ci_high,
+                                         msg);
+        pb_stats_mean_sd(logs, PB_COMPARE_RESAMPLES, &mean, &c->se);
+    }
+    free(logs);
+    return st;
+}
+
+/* Fills the statistics of a matched pair. */
+static pb_status pb_compare_one(pb_compare_case *c, double threshold, pb_msg *msg)
 {
     const pb_result *a = c->a, *b = c->b;
     pb_status st;
-    *has_logs = 0;
     c->median_a = c->median_b = c->rate_a = c->rate_b = NAN;
     c->ratio = c->ci_low = c->ci_high = c->p_value = NAN;
+    c->log_ratio = c->se = c->df = NAN;
+    c->method = NULL;
     c->note = NULL;
     if (pb_result_failed(a) || pb_result_failed(b)) {
         c->verdict = PB_VERDICT_FAILED;
@@ -184,50 +265,59 @@ static pb_status pb_compare_one(pb_compare_case *c, double threshold, double *lo
         c->note = "a sample of zero seconds";
         return PB_OK;
     }
-    st = pb_compare_mann_whitney_p(a->samples_s, (size_t)na, b->samples_s, (size_t)nb, &c->p_value, msg);
-    if (st != PB_OK)
-        return st;
-    /* The very same samples on both sides (a file compared with itself): there is no second
-     * measurement to resample against, and the ratio is exactly 1. */
-    if (na == nb && memcmp(a->samples_s, b->samples_s, (size_t)na * sizeof *a->samples_s) == 0) {
-        for (int r = 0; r < PB_COMPARE_RESAMPLES; r++)
-            logs[r] = 0;
-    } else {
-        st = pb_compare_bootstrap_log_ratio(a->samples_s, (size_t)na, b->samples_s, (size_t)nb,
-                                            PB_COMPARE_RESAMPLES, PB_COMPARE_SEED, logs, msg);
-        if (st != PB_OK)
-            return st;
+    double *la = malloc(((size_t)a->rounds + 1) * sizeof *la), *lb = malloc(((size_t)b->rounds + 1) * sizeof *lb);
+    if (!la || !lb) {
+        free(la);
+        free(lb);
+        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory comparing rounds");
     }
-    /* One case's interval is the geometric-mean interval of that case alone. */
-    const double *one[] = { logs };
-    st = pb_compare_geomean_interval(one, 1, PB_COMPARE_RESAMPLES, PB_COMPARE_LEVEL, &c->ci_low, &c->ci_high, msg);
+    int ka = pb_round_logs(a, la), kb = pb_round_logs(b, lb);
+    /* The very same samples on both sides (a file compared with itself): there is no second
+     * measurement to compare against, and the ratio is exactly 1. */
+    if (ka >= 2 && kb >= 2 && pb_same_samples(a, b)) {
+        c->ratio = c->ci_low = c->ci_high = 1;
+        c->log_ratio = c->se = 0;
+        c->df = 2.0 * (ka - 1);
+        c->p_value = 1;
+        c->method = "rounds";
+    } else {
+        st = ka >= 2 && kb >= 2 ? pb_compare_rounds(c, la, ka, lb, kb) : pb_compare_window(c, msg);
+    }
+    free(la);
+    free(lb);
     if (st != PB_OK)
         return st;
+    if (!isfinite(c->ratio) || !isfinite(c->ci_low) || !isfinite(c->ci_high)) {
+        c->note = "no finite ratio";
+        c->ratio = c->ci_low = c->ci_high = NAN;
+        return PB_OK;
+    }
     c->verdict = pb_judge(c->ci_low, c->ci_high, threshold);
-    *has_logs = 1;
     return PB_OK;
 }
 
 /* ---- roles and the all-core decomposition ---------------------------------------------------- */
 
-/* Per role, the geometric mean of the ratios of the cases with an interval. Scaling points
- * (cpu-n) are left out: a mean over different thread counts answers no question. */
-static pb_status pb_compare_groups(pb_comparison *cmp, double *const *logs, pb_msg *msg)
+/* Per role, the geometric mean of the ratios of the cases with an interval. Its interval treats
+ * the cases as independent: the mean of their log ratios with the summed variances, and
+ * Welch-Satterthwaite degrees of freedom. Scaling points (cpu-n) are left out: a mean over
+ * different thread counts answers no question. */
+static void pb_compare_groups(pb_comparison *cmp)
 {
-    const double **picked = malloc(((size_t)cmp->ncases + 1) * sizeof *picked);
-    if (!picked)
-        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory comparing roles");
     for (int role = 0; role < PB_ROLE_COUNT && cmp->ngroups < PB_COMPARE_MAX_GROUPS; role++) {
         const char *name = pb_role_name((pb_role)role);
         if (role == PB_ROLE_CPU_N)
             continue;
         int k = 0;
-        double sum = 0;
+        double sum = 0, var = 0, dfden = 0;
         for (int i = 0; i < cmp->ncases; i++) {
-            if (logs[i] && strcmp(cmp->cases[i].a->role, name) == 0) {
-                picked[k++] = logs[i];
-                sum += log(cmp->cases[i].ratio);
-            }
+            const pb_compare_case *c = &cmp->cases[i];
+            if (!isfinite(c->ci_low) || strcmp(c->a->role, name) != 0)
+                continue;
+            k++;
+            sum += c->log_ratio;
+            var += c->se * c->se;
+            dfden += isfinite(c->df) && c->df > 0 ? pow(c->se, 4) / c->df : 0;
         }
         if (k == 0)
             continue;
@@ -235,16 +325,12 @@ static pb_status pb_compare_groups(pb_comparison *cmp, double *const *logs, pb_m
         pb_strlcpy(g->role, name, sizeof g->role);
         g->ncases = k;
         g->geomean = exp(sum / k);
-        pb_status st = pb_compare_geomean_interval(picked, k, PB_COMPARE_RESAMPLES, PB_COMPARE_LEVEL, &g->ci_low,
-                                                   &g->ci_high, msg);
-        if (st != PB_OK) {
-            free(picked);
-            return st;
-        }
+        double se = sqrt(var) / k, df = dfden > 0 ? var * var / dfden : INFINITY;
+        double t = isfinite(df) ? pb_stats_t_quantile(0.5 + PB_COMPARE_LEVEL / 2, df) : 1.959963984540054;
+        g->ci_low = exp(sum / k - t * se);
+        g->ci_high = exp(sum / k + t * se);
         g->verdict = pb_judge(g->ci_low, g->ci_high, cmp->threshold);
     }
-    free(picked);
-    return PB_OK;
 }
 
 /* The cpu-1 case measured alongside an all-core case: same workload, size, precision and
@@ -369,9 +455,64 @@ static void pb_warn_unstable(pb_comparison *cmp)
         }
     }
     if (count > 0)
-        pb_warn(cmp, "%d case%s unstable (timings varied by more than 5%%), so %s wider: %s%s", count,
-                count == 1 ? " was" : "s were", count == 1 ? "its interval is" : "their intervals are", list,
-                count > 4 ? ", ..." : "");
+        pb_warn(cmp, "%d case%s unstable (%s), so %s wider: %s%s", count,
+                count == 1 ? " was" : "s were",
+                cmp->a->schema_version >= 2 && cmp->b->schema_version >= 2
+                    ? "its rounds still disagreed when the run's rounds ran out"
+                    : "timings varied by more than 5%",
+                count == 1 ? "its interval is" : "their intervals are", list, count > 4 ? ", ..." : "");
+}
+
+/* Cases compared with the single-window method: their intervals ignore run-to-run noise. */
+static void pb_warn_single_window(pb_comparison *cmp)
+{
+    int n = 0;
+    for (int i = 0; i < cmp->ncases; i++)
+        n += cmp->cases[i].method && strcmp(cmp->cases[i].method, "samples") == 0;
+    if (n == 0)
+        return;
+    int old_a = cmp->a->schema_version < 2, old_b = cmp->b->schema_version < 2;
+    if (old_a || old_b)
+        pb_warn(cmp, "%s schema version 1: each case was measured in one window, so %d interval%s ignore%s "
+                "run-to-run noise and a \"faster\" or \"slower\" may be noise; measure again with this parbench",
+                old_a && old_b ? "A and B have" : old_a ? "A has" : "B has", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+    else
+        pb_warn(cmp, "%d case%s had fewer than 2 rounds on one side, so %s interval ignores run-to-run noise",
+                n, n == 1 ? "" : "s", n == 1 ? "its" : "their");
+}
+
+/* Cases either run says the machine disturbed, with how much. */
+static void pb_warn_disturbed(pb_comparison *cmp, const pb_resultset *set, const char *side)
+{
+    char list[240] = "";
+    size_t used = 0;
+    int count = 0;
+    for (int i = 0; i < set->nresults; i++) {
+        const pb_result *r = &set->results[i];
+        if (r->status != PB_CASE_OK || r->disturbed_rounds <= 0)
+            continue;
+        if (count++ < 4 && used < sizeof list) {
+            int n = snprintf(list + used, sizeof list - used, "%s%s %s (%d of %d rounds)", used ? ", " : "",
+                             r->workload, r->role, r->disturbed_rounds, r->rounds);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    }
+    if (count > 0)
+        pb_warn(cmp, "%s: other work or the hypervisor took over %.0f%% of the CPU during %d case%s: %s%s; "
+                "its intervals are wider, or measure again on a quieter machine",
+                side, 100 * PB_DISTURBED_SHARE, count, count == 1 ? "" : "s", list, count > 4 ? ", ..." : "");
+}
+
+/* Stored summaries that disagree with their samples (compare uses the samples). */
+static void pb_warn_inconsistent(pb_comparison *cmp, const pb_resultset *set, const char *side)
+{
+    for (int i = 0; i < set->nresults; i++) {
+        char why[160], name[160];
+        if (pb_result_consistent(&set->results[i], why, sizeof why))
+            continue;
+        pb_result_case_name(&set->results[i], name, sizeof name);
+        pb_warn(cmp, "%s results[%d] (%s): %s; compared from the samples", side, i, name, why);
+    }
 }
 
 static void pb_compare_warnings(pb_comparison *cmp)
@@ -394,6 +535,11 @@ static void pb_compare_warnings(pb_comparison *cmp)
     if (strcmp(a->preset, b->preset) == 0)
         pb_warn_mismatches(cmp);
     pb_warn_unstable(cmp);
+    pb_warn_single_window(cmp);
+    pb_warn_disturbed(cmp, a, "A");
+    pb_warn_disturbed(cmp, b, "B");
+    pb_warn_inconsistent(cmp, a, "A");
+    pb_warn_inconsistent(cmp, b, "B");
 }
 
 /* ---- the comparison -------------------------------------------------------------------------- */
@@ -434,20 +580,12 @@ static pb_status pb_compare_pairs(pb_comparison *cmp, const int *match_a, const 
     return PB_OK;
 }
 
-static pb_status pb_compare_cases(pb_comparison *cmp, double **logs, pb_msg *msg)
+static pb_status pb_compare_cases(pb_comparison *cmp, pb_msg *msg)
 {
     for (int i = 0; i < cmp->ncases; i++) {
-        int has_logs;
-        logs[i] = malloc(PB_COMPARE_RESAMPLES * sizeof *logs[i]);
-        if (!logs[i])
-            return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory comparing samples");
-        pb_status st = pb_compare_one(&cmp->cases[i], cmp->threshold, logs[i], &has_logs, msg);
+        pb_status st = pb_compare_one(&cmp->cases[i], cmp->threshold, msg);
         if (st != PB_OK)
             return st;
-        if (!has_logs) {
-            free(logs[i]);
-            logs[i] = NULL;
-        }
     }
     return PB_OK;
 }
@@ -467,27 +605,24 @@ pb_status pb_compare_build(const pb_resultset *a, const char *name_a, const pb_r
 
     int *match_a = malloc(((size_t)a->nresults + 1) * sizeof *match_a);
     char *used_b = calloc((size_t)b->nresults + 1, 1);
-    double **logs = calloc((size_t)a->nresults + 1, sizeof *logs);
-    /* Fixed warnings, one per unmatched case of A at most, and the unstable summary. */
-    cmp.warnings = calloc((size_t)a->nresults + 8, sizeof *cmp.warnings);
+    /* Fixed warnings, one per unmatched case of A at most, one per inconsistent case of either
+     * file at most, and the summaries. */
+    cmp.warnings = calloc((size_t)a->nresults + (size_t)b->nresults + 16, sizeof *cmp.warnings);
     pb_status st = PB_OK;
-    if (!match_a || !used_b || !logs || !cmp.warnings)
+    if (!match_a || !used_b || !cmp.warnings)
         st = pb_msg_set(msg, PB_ERR_NOMEM, "out of memory comparing results");
     if (st == PB_OK) {
         pb_match(a, b, match_a, used_b);
         st = pb_compare_pairs(&cmp, match_a, used_b, msg);
     }
     if (st == PB_OK)
-        st = pb_compare_cases(&cmp, logs, msg);
+        st = pb_compare_cases(&cmp, msg);
     if (st == PB_OK)
-        st = pb_compare_groups(&cmp, logs, msg);
+        pb_compare_groups(&cmp);
     if (st == PB_OK)
         st = pb_compare_splits(&cmp, msg);
     if (st == PB_OK)
         pb_compare_warnings(&cmp);
-    for (int i = 0; logs && i < cmp.ncases; i++)
-        free(logs[i]);
-    free(logs);
     free(match_a);
     free(used_b);
     if (st != PB_OK) {

@@ -1,6 +1,7 @@
-/* `parbench compare`: matches the cases of two result files, and for each gives the ratio of
- * medians with a bootstrap interval, a Mann-Whitney p-value and a verdict; per role a geometric
- * mean; for all-core runs the split into per-core speed, core count and scaling. */
+/* `parbench compare`: matches the cases of two result files, and for each gives the speed ratio
+ * with a 95% interval whose unit is the round (Welch's t over the log round medians; files of
+ * schema 1 fall back to a bootstrap over samples, with a warning), a p-value and a verdict; per
+ * role a geometric mean; for all-core runs the split into per-core speed, core count and scaling. */
 #ifndef PB_COMPARE_H
 #define PB_COMPARE_H
 
@@ -29,8 +30,10 @@ typedef struct pb_compare_case {
     double median_a, median_b;   /* seconds per launch, recomputed from the samples */
     double rate_a, rate_b;       /* in a->rate_unit; NaN when unknown */
     double ratio;                /* speed of B relative to A: median_a / median_b (NaN: none) */
-    double ci_low, ci_high;      /* bootstrap interval of `ratio` (NaN: none) */
-    double p_value;              /* Mann-Whitney U, two-sided (NaN: none) */
+    double ci_low, ci_high;      /* 95% interval of `ratio` (NaN: none) */
+    double p_value;              /* two-sided: Welch's t on rounds, or Mann-Whitney U on samples (NaN: none) */
+    double log_ratio, se, df;    /* log of the ratio, its standard error and degrees of freedom */
+    const char *method;          /* "rounds" (schema 2: rounds are the units) or "samples" (one window) */
     pb_verdict verdict;
     const char *note;            /* why there is no verdict or interval, else NULL */
 } pb_compare_case;

@@ -335,8 +335,8 @@ static int pb_write_text_one(const pb_comparison *cmp, int markdown, int color, 
     fprintf(out, "%sA (baseline): %s\n", item, line);
     pb_fmt_machine(line, sizeof line, cmp->b, cmp->name_b);
     fprintf(out, "%sB: %s\n\n", item, line);
-    fprintf(out, "Speed of B relative to A: the ratio of median times (above 1: B is faster), its 95%% bootstrap\n"
-                 "interval and the Mann-Whitney p-value. Differences within %g%% count as not noticeable.\n\n",
+    fprintf(out, "Speed of B relative to A (above 1: B is faster), its 95%% interval over rounds and the p-value\n"
+                 "of Welch's t-test on rounds. Differences within %g%% count as not noticeable.\n\n",
             100 * cmp->threshold);
     for (int i = 0; i < cmp->nwarnings; i++)
         fprintf(out, "%s%s\n", markdown ? "- **warning:** " : "warning: ", cmp->warnings[i]);

@@ -123,6 +123,7 @@ static void pb_json_close(pb_json_writer *w, int object)
 }
 
 void pb_json_object_begin(pb_json_writer *w, const char *key) { pb_json_open(w, key, 1, 0); }
+void pb_json_object_begin_inline(pb_json_writer *w, const char *key) { pb_json_open(w, key, 1, 1); }
 void pb_json_object_end(pb_json_writer *w) { pb_json_close(w, 1); }
 void pb_json_array_begin(pb_json_writer *w, const char *key) { pb_json_open(w, key, 0, 0); }
 void pb_json_array_begin_inline(pb_json_writer *w, const char *key) { pb_json_open(w, key, 0, 1); }
@@ -225,6 +226,11 @@ static void pb_json_write_tool_run(pb_json_writer *w, const pb_resultset *set)
     pb_json_bool(w, "complete", set->complete);
     pb_json_number(w, "min_time_s", set->min_time_s);
     pb_json_uint(w, "seed", set->seed);
+    pb_json_int(w, "min_rounds", set->min_rounds);
+    pb_json_int(w, "max_rounds", set->max_rounds);
+    pb_json_uint(w, "shuffle_seed", set->shuffle_seed);
+    pb_json_number(w, "memory_budget_bytes", set->memory_budget_bytes);
+    pb_json_bool(w, "cases_kept", set->cases_kept);
     pb_json_string(w, "command", set->command);
     pb_json_object_end(w);
 }
@@ -285,6 +291,29 @@ static void pb_json_write_device(pb_json_writer *w, const pb_device_record *d)
     pb_json_object_end(w);
 }
 
+/* Unknown values (negative) are written as null. */
+static void pb_json_known(pb_json_writer *w, const char *key, double value)
+{
+    if (value < 0)
+        pb_json_null(w, key);
+    else
+        pb_json_number(w, key, value);
+}
+
+static void pb_json_write_round_state(pb_json_writer *w, const pb_round_state *s)
+{
+    pb_json_object_begin_inline(w, NULL);
+    pb_json_number(w, "seconds", s->seconds);
+    pb_json_known(w, "other_cpu", s->other_cpu);
+    pb_json_known(w, "steal", s->steal);
+    pb_json_known(w, "resolution", s->resolution);
+    pb_json_known(w, "load1", s->load1);
+    pb_json_known(w, "freq_mhz", s->freq_mhz);
+    pb_json_known(w, "temp_c", s->temp_c);
+    pb_json_string(w, "thermal", s->thermal[0] ? s->thermal : NULL);
+    pb_json_object_end(w);
+}
+
 static void pb_json_write_result(pb_json_writer *w, const pb_result *r)
 {
     pb_json_object_begin(w, NULL);
@@ -308,6 +337,22 @@ static void pb_json_write_result(pb_json_writer *w, const pb_result *r)
     pb_json_int(w, "iterations_per_sample", r->iterations_per_sample);
     pb_json_string(w, "timer", r->timer);
     pb_json_number_array(w, "samples_s", r->samples_s, r->nsamples);
+    if (r->sample_rounds) {
+        pb_json_array_begin_inline(w, "sample_rounds");
+        for (int i = 0; i < r->nsamples; i++)
+            pb_json_int(w, NULL, r->sample_rounds[i]);
+        pb_json_array_end(w);
+    }
+    pb_json_int(w, "rounds", r->rounds);
+    pb_json_number(w, "round_spread", r->round_spread);
+    pb_json_string(w, "rounds_stop", r->rounds_stop[0] ? r->rounds_stop : NULL);
+    pb_json_int(w, "disturbed_rounds", r->disturbed_rounds);
+    if (r->nround_states > 0) {
+        pb_json_array_begin(w, "round_states");
+        for (int i = 0; i < r->nround_states; i++)
+            pb_json_write_round_state(w, &r->round_states[i]);
+        pb_json_array_end(w);
+    }
     pb_json_number(w, "median_s", r->median_s);
     pb_json_number(w, "mad_s", r->mad_s);
     pb_json_number(w, "min_s", r->min_s);

@@ -29,6 +29,8 @@ void pb_json_writer_init(pb_json_writer *w, FILE *out);
 pb_status pb_json_writer_finish(pb_json_writer *w, pb_msg *msg);
 
 void pb_json_object_begin(pb_json_writer *w, const char *key);
+/* An object whose members are written on one line: for small records in long lists. */
+void pb_json_object_begin_inline(pb_json_writer *w, const char *key);
 void pb_json_object_end(pb_json_writer *w);
 void pb_json_array_begin(pb_json_writer *w, const char *key);
 /* An array whose items are written on one line: for long lists of numbers such as samples. */

@@ -1,8 +1,12 @@
 /* The result model's storage: growing arrays of results and devices, and owned sample arrays. */
 #include "result.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../core/stats.h"
 
 static const char *const pb_case_status_names[] = {
     [PB_CASE_OK] = "ok",
@@ -32,6 +36,7 @@ int pb_case_status_parse(const char *name, pb_case_status *out)
 void pb_resultset_init(pb_resultset *set)
 {
     memset(set, 0, sizeof *set);
+    set->schema_version = PB_SCHEMA_VERSION;
 }
 
 void pb_resultset_free(pb_resultset *set)
@@ -40,6 +45,8 @@ void pb_resultset_free(pb_resultset *set)
         return;
     for (int i = 0; i < set->nresults; i++) {
         free(set->results[i].samples_s);
+        free(set->results[i].sample_rounds);
+        free(set->results[i].round_states);
         free(set->results[i].e2e_samples_s);
     }
     free(set->results);
@@ -101,12 +108,85 @@ static pb_status pb_copy_samples(double **dst, int *ndst, const double *samples,
     return PB_OK;
 }
 
-pb_status pb_result_set_samples(pb_result *r, const double *samples, int n, pb_msg *msg)
+pb_status pb_result_set_samples(pb_result *r, const double *samples, const int *rounds, int n, pb_msg *msg)
 {
-    return pb_copy_samples(&r->samples_s, &r->nsamples, samples, n, msg);
+    int *copy = NULL;
+    if (rounds && n > 0) {
+        copy = malloc((size_t)n * sizeof *copy);
+        if (!copy)
+            return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory storing %d sample rounds", n);
+        memcpy(copy, rounds, (size_t)n * sizeof *copy);
+    }
+    pb_status st = pb_copy_samples(&r->samples_s, &r->nsamples, samples, n, msg);
+    if (st != PB_OK) {
+        free(copy);
+        return st;
+    }
+    free(r->sample_rounds);
+    r->sample_rounds = copy;
+    return PB_OK;
+}
+
+pb_status pb_result_set_round_states(pb_result *r, const pb_round_state *states, int n, pb_msg *msg)
+{
+    pb_round_state *copy = NULL;
+    if (n > 0) {
+        copy = malloc((size_t)n * sizeof *copy);
+        if (!copy)
+            return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory storing %d round states", n);
+        memcpy(copy, states, (size_t)n * sizeof *copy);
+    }
+    free(r->round_states);
+    r->round_states = copy;
+    r->nround_states = n;
+    return PB_OK;
 }
 
 pb_status pb_result_set_e2e_samples(pb_result *r, const double *samples, int n, pb_msg *msg)
 {
     return pb_copy_samples(&r->e2e_samples_s, &r->ne2e, samples, n, msg);
+}
+
+int pb_result_same_case(const pb_result *a, const pb_result *b)
+{
+    if (strcmp(a->workload, b->workload) || strcmp(a->backend, b->backend) || a->device != b->device ||
+        strcmp(a->role, b->role) || a->threads != b->threads || strcmp(a->precision, b->precision) ||
+        strcmp(a->impl, b->impl) || a->ndims != b->ndims)
+        return 0;
+    for (int i = 0; i < a->ndims; i++)
+        if (a->dims[i] != b->dims[i] || strcmp(a->dim_names[i], b->dim_names[i]))
+            return 0;
+    return 1;
+}
+
+void pb_result_case_name(const pb_result *r, char *out, size_t size)
+{
+    size_t used = (size_t)snprintf(out, size, "%s %s %s", r->workload, r->backend, r->role);
+    if (used < size && r->threads > 0)
+        used += (size_t)snprintf(out + used, size - used, " %d thread%s", r->threads, r->threads == 1 ? "" : "s");
+    for (int i = 0; i < r->ndims && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, " %s=%lld", r->dim_names[i], (long long)r->dims[i]);
+}
+
+int pb_result_consistent(const pb_result *r, char *why, size_t size)
+{
+    if (r->status != PB_CASE_OK || r->nsamples == 0)
+        return 1;
+    double *tmp = malloc((size_t)r->nsamples * sizeof *tmp);
+    if (!tmp)
+        return 1;
+    memcpy(tmp, r->samples_s, (size_t)r->nsamples * sizeof *tmp);
+    double median = pb_stats_median_inplace(tmp, (size_t)r->nsamples);
+    free(tmp);
+    /* The writer prints the shortest exact form, so anything beyond rounding is an edit. */
+    if (!(fabs(r->median_s - median) <= 1e-6 * median)) {
+        snprintf(why, size, "stored median %.6g s, but its samples give %.6g s", r->median_s, median);
+        return 0;
+    }
+    double rate = r->work > 0 ? r->work / 1e9 / median : NAN;
+    if (isfinite(rate) && r->rate_value > 0 && !(fabs(r->rate_value - rate) <= 1e-3 * rate)) {
+        snprintf(why, size, "stored rate %.6g %s, but its samples give %.6g", r->rate_value, r->rate_unit, rate);
+        return 0;
+    }
+    return 1;
 }

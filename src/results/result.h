@@ -7,11 +7,12 @@
 
 #include "../core/backend.h"
 #include "../core/fingerprint.h"
+#include "../core/machstate.h"
 #include "../core/status.h"
 #include "../workloads/workload.h"
 
 #define PB_SCHEMA_NAME "parbench-result"
-#define PB_SCHEMA_VERSION 1
+#define PB_SCHEMA_VERSION 2  /* 2: samples carry their round; rounds' machine state (docs/SCHEMA.md) */
 
 typedef enum pb_case_status {
     PB_CASE_OK,
@@ -43,7 +44,14 @@ typedef struct pb_result {
     int iterations_per_sample;
     char timer[8];          /* "host" or "device" */
     double *samples_s;      /* seconds per launch, one per sample */
+    int *sample_rounds;     /* the round of each sample (schema 2); NULL in schema 1 files */
     int nsamples;
+    int rounds;             /* rounds that took samples; 0: one window (schema 1) */
+    double round_spread;    /* std dev of the log round medians (0 with fewer than 2 rounds) */
+    char rounds_stop[16];   /* why rounds stopped: "settled", "round-cap", "time-cap", "interrupted" */
+    pb_round_state *round_states; /* the machine's state during each round of this case */
+    int nround_states;
+    int disturbed_rounds;   /* rounds whose state counts as disturbed (PB_DISTURBED_SHARE) */
     double median_s, mad_s, min_s, cv;
     int unstable;           /* cv > PB_UNSTABLE_CV */
     double *e2e_samples_s;  /* end-to-end seconds per launch (device backends) */
@@ -62,6 +70,7 @@ typedef struct pb_device_record {
 } pb_device_record;
 
 typedef struct pb_resultset {
+    int schema_version;         /* as read; PB_SCHEMA_VERSION for a set made by this build */
     /* tool */
     char tool_version[32];
     char compiler[128];
@@ -74,6 +83,10 @@ typedef struct pb_resultset {
     int complete;               /* 0 when interrupted */
     double min_time_s;
     uint64_t seed;
+    int min_rounds, max_rounds; /* the stopping rule's bounds (0 in schema 1) */
+    uint64_t shuffle_seed;      /* seeds the order of cases in each round */
+    double memory_budget_bytes; /* cases whose buffers fit this stay set up between rounds */
+    int cases_kept;             /* 1: every case kept its buffers; 0: some were set up per round */
     char command[512];
     pb_machine machine;
     pb_device_record *devices;
@@ -89,8 +102,26 @@ void pb_resultset_free(pb_resultset *set); /* frees owned arrays; accepts NULL *
 pb_result *pb_resultset_add_result(pb_resultset *set);
 pb_device_record *pb_resultset_add_device(pb_resultset *set);
 
-/* Copies n samples into a freshly allocated array owned by the result. */
-pb_status pb_result_set_samples(pb_result *r, const double *samples, int n, pb_msg *msg);
+/* Copies n samples into a freshly allocated array owned by the result; `rounds` (may be NULL) gives
+ * each sample's round. */
+pb_status pb_result_set_samples(pb_result *r, const double *samples, const int *rounds, int n, pb_msg *msg);
+/* Copies n round states into an array owned by the result. */
+pb_status pb_result_set_round_states(pb_result *r, const pb_round_state *states, int n, pb_msg *msg);
+
+/* 1 when two results describe the same case: workload, backend, device, role, threads,
+ * precision, implementation and size. */
+int pb_result_same_case(const pb_result *a, const pb_result *b);
+
+/* "sgemm cpu cpu-all 2 threads n=2048", for messages. */
+void pb_result_case_name(const pb_result *r, char *out, size_t size);
+
+/* Checks that a result's stored summary agrees with its samples (median, rate). Returns 1 when
+ * it does; else 0 with what disagrees in `why`. Result files are untrusted input. */
+int pb_result_consistent(const pb_result *r, char *why, size_t size);
+
+/* A round counts as disturbed when other work and steal together took more than this share of
+ * the machine's CPU (and more than the counters' resolution). */
+#define PB_DISTURBED_SHARE 0.10
 pb_status pb_result_set_e2e_samples(pb_result *r, const double *samples, int n, pb_msg *msg);
 
 #endif

@@ -13,6 +13,7 @@
 
 typedef struct pb_mapper {
     const char *name;
+    int64_t version;     /* the file's schema_version */
     pb_msg *msg;
     pb_status status;    /* PB_ERR_INPUT once a field was wrong, PB_ERR_NOMEM when memory ran out */
 } pb_mapper;
@@ -226,6 +227,11 @@ static const pb_field pb_run_fields[] = {
     PB_FIELD(pb_resultset, "complete", PB_FIELD_BOOL, complete, 0),
     PB_FIELD(pb_resultset, "min_time_s", PB_FIELD_DOUBLE, min_time_s, 0),
     PB_FIELD(pb_resultset, "seed", PB_FIELD_U64, seed, 0),
+    PB_FIELD(pb_resultset, "min_rounds", PB_FIELD_INT, min_rounds, 0),
+    PB_FIELD(pb_resultset, "max_rounds", PB_FIELD_INT, max_rounds, 0),
+    PB_FIELD(pb_resultset, "shuffle_seed", PB_FIELD_U64, shuffle_seed, 0),
+    PB_FIELD(pb_resultset, "memory_budget_bytes", PB_FIELD_DOUBLE, memory_budget_bytes, 0),
+    PB_FIELD(pb_resultset, "cases_kept", PB_FIELD_BOOL, cases_kept, 0),
     PB_FIELD(pb_resultset, "command", PB_FIELD_STRING, command, 0),
 };
 
@@ -378,6 +384,21 @@ static const pb_field pb_result_fields[] = {
     PB_FIELD(pb_result, "cv", PB_FIELD_DOUBLE, cv, 0),
     PB_FIELD(pb_result, "unstable", PB_FIELD_BOOL, unstable, 0),
     PB_FIELD(pb_result, "e2e_median_s", PB_FIELD_DOUBLE, e2e_median_s, 0),
+    PB_FIELD(pb_result, "rounds", PB_FIELD_INT, rounds, 0),
+    PB_FIELD(pb_result, "round_spread", PB_FIELD_DOUBLE, round_spread, 0),
+    PB_FIELD(pb_result, "rounds_stop", PB_FIELD_STRING, rounds_stop, 0),
+    PB_FIELD(pb_result, "disturbed_rounds", PB_FIELD_INT, disturbed_rounds, 0),
+};
+
+static const pb_field pb_round_state_fields[] = {
+    PB_FIELD(pb_round_state, "seconds", PB_FIELD_DOUBLE, seconds, 0),
+    PB_FIELD(pb_round_state, "other_cpu", PB_FIELD_DOUBLE, other_cpu, 0),
+    PB_FIELD(pb_round_state, "steal", PB_FIELD_DOUBLE, steal, 0),
+    PB_FIELD(pb_round_state, "resolution", PB_FIELD_DOUBLE, resolution, 0),
+    PB_FIELD(pb_round_state, "load1", PB_FIELD_DOUBLE, load1, 0),
+    PB_FIELD(pb_round_state, "freq_mhz", PB_FIELD_DOUBLE, freq_mhz, 0),
+    PB_FIELD(pb_round_state, "temp_c", PB_FIELD_DOUBLE, temp_c, 0),
+    PB_FIELD(pb_round_state, "thermal", PB_FIELD_STRING, thermal, 0),
 };
 
 static const pb_field pb_rate_fields[] = {
@@ -393,7 +414,17 @@ static const pb_field pb_check_fields[] = {
     PB_FIELD(pb_result, "bad", PB_FIELD_I64, check.bad, 0),
 };
 
-/* A sample array: numbers of seconds, none negative. */
+/* Bounds of a believable time per launch: a result file is untrusted input, and a time outside
+ * them is a corrupted or hand-edited file, not a measurement. */
+#define PB_MIN_SECONDS 1e-9
+#define PB_MAX_SECONDS 86400.0
+
+static int pb_plausible_seconds(double s)
+{
+    return s >= PB_MIN_SECONDS && s <= PB_MAX_SECONDS;
+}
+
+/* A sample array: numbers of seconds within the believable bounds. */
 static int pb_map_samples(pb_mapper *m, const pb_json_value *obj, const char *where, const char *key,
                           int required, pb_result *r, int e2e)
 {
@@ -415,16 +446,17 @@ static int pb_map_samples(pb_mapper *m, const pb_json_value *obj, const char *wh
     }
     for (size_t i = 0; i < n; i++) {
         const pb_json_value *x = &arr->u.array.items[i];
-        if (x->type != PB_JSON_NUMBER || x->u.number.value < 0) {
+        if (x->type != PB_JSON_NUMBER || !pb_plausible_seconds(x->u.number.value)) {
             free(v);
             char item[64];
             snprintf(item, sizeof item, "%s[%zu]", key, i);
-            return pb_map_fail(m, x, where, item, "expected a non-negative number of seconds");
+            return pb_map_fail(m, x, where, item, "expected a time between %g and %g seconds (a nanosecond and a day)",
+                               PB_MIN_SECONDS, PB_MAX_SECONDS);
         }
         v[i] = x->u.number.value;
     }
     pb_status st = e2e ? pb_result_set_e2e_samples(r, v, (int)n, m->msg)
-                       : pb_result_set_samples(r, v, (int)n, m->msg);
+                       : pb_result_set_samples(r, v, NULL, (int)n, m->msg);
     free(v);
     if (st != PB_OK)
         m->status = st;
@@ -453,6 +485,94 @@ static int pb_map_size(pb_mapper *m, const pb_json_value *obj, const char *where
     return 1;
 }
 
+/* Schema 2: each sample's round, an integer in [0, rounds), one per sample. */
+static int pb_map_sample_rounds(pb_mapper *m, const pb_json_value *obj, const char *where, pb_result *r)
+{
+    const pb_json_value *arr;
+    if (!pb_map_array(m, obj, where, "sample_rounds", r->rounds > 0 && r->nsamples > 0, &arr))
+        return 0;
+    if (!arr)
+        return 1;
+    if (arr->u.array.count != (size_t)r->nsamples)
+        return pb_map_fail(m, arr, where, "sample_rounds", "%zu entries for %d samples; there must be one per sample",
+                           arr->u.array.count, r->nsamples);
+    int *rounds = malloc(((size_t)r->nsamples + 1) * sizeof *rounds);
+    if (!rounds) {
+        m->status = pb_msg_set(m->msg, PB_ERR_NOMEM, "%s: out of memory reading sample rounds", m->name);
+        return 0;
+    }
+    for (int i = 0; i < r->nsamples; i++) {
+        int64_t k = 0;
+        char item[40];
+        snprintf(item, sizeof item, "sample_rounds[%d]", i);
+        if (!pb_map_integer(m, &arr->u.array.items[i], where, item, 0, r->rounds > 0 ? r->rounds - 1 : 0, &k)) {
+            free(rounds);
+            return 0;
+        }
+        rounds[i] = (int)k;
+    }
+    free(r->sample_rounds);
+    r->sample_rounds = rounds;
+    return 1;
+}
+
+static int pb_map_round_states(pb_mapper *m, const pb_json_value *obj, const char *where, pb_result *r)
+{
+    const pb_json_value *arr;
+    if (!pb_map_array(m, obj, where, "round_states", 0, &arr))
+        return 0;
+    size_t n = arr ? arr->u.array.count : 0;
+    if (n == 0)
+        return 1;
+    if (n > (size_t)(r->rounds > 0 ? r->rounds : 0))
+        return pb_map_fail(m, arr, where, "round_states", "%zu states for %d rounds", n, r->rounds);
+    pb_round_state *states = calloc(n, sizeof *states);
+    if (!states) {
+        m->status = pb_msg_set(m->msg, PB_ERR_NOMEM, "%s: out of memory reading round states", m->name);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const pb_json_value *item = &arr->u.array.items[i];
+        char at[64];
+        snprintf(at, sizeof at, "%s.round_states[%zu]", where, i);
+        if (item->type != PB_JSON_OBJECT ||
+            !pb_map_fields(m, item, at, pb_round_state_fields, PB_COUNT(pb_round_state_fields), &states[i])) {
+            free(states);
+            return item->type != PB_JSON_OBJECT ? pb_map_fail(m, item, at, "", "expected an object") : 0;
+        }
+        /* null (unknown) reads as NaN; the model marks unknown with -1. */
+        double *known[] = { &states[i].other_cpu, &states[i].steal, &states[i].resolution, &states[i].load1,
+                            &states[i].freq_mhz, &states[i].temp_c };
+        for (size_t k = 0; k < PB_COUNT(known); k++)
+            if (isnan(*known[k]))
+                *known[k] = -1;
+    }
+    free(r->round_states);
+    r->round_states = states;
+    r->nround_states = (int)n;
+    return 1;
+}
+
+/* Stored summaries must be believable too: a median of a year is a corrupted file. */
+static int pb_map_check_times(pb_mapper *m, const pb_json_value *v, const char *where, const pb_result *r)
+{
+    const struct { const char *key; double value; } times[] = {
+        { "median_s", r->median_s }, { "min_s", r->min_s }, { "e2e_median_s", r->e2e_median_s },
+    };
+    for (size_t i = 0; i < PB_COUNT(times); i++) {
+        double t = times[i].value;
+        if (t != 0 && !isnan(t) && !pb_plausible_seconds(t))
+            return pb_map_fail(m, pb_json_get(v, times[i].key) ? pb_json_get(v, times[i].key) : v, where, times[i].key,
+                               "%g s is not a believable time (expected between %g and %g seconds)", t,
+                               PB_MIN_SECONDS, PB_MAX_SECONDS);
+    }
+    if (!isnan(r->rate_value) && (isinf(r->rate_value) || r->rate_value < 0 || r->rate_value > 1e12))
+        return pb_map_fail(m, v, where, "rate.value", "%g is not a believable rate", r->rate_value);
+    if (r->rounds < 0 || r->rounds > 100000)
+        return pb_map_fail(m, v, where, "rounds", "%d is out of range", r->rounds);
+    return 1;
+}
+
 static int pb_map_result(pb_mapper *m, const pb_json_value *v, const char *where, pb_result *r)
 {
     const pb_json_value *rate, *check, *status;
@@ -465,7 +585,9 @@ static int pb_map_result(pb_mapper *m, const pb_json_value *v, const char *where
         !pb_map_object(m, v, where, "rate", 0, &rate) ||
         !pb_map_fields(m, rate, where, pb_rate_fields, PB_COUNT(pb_rate_fields), r) ||
         !pb_map_object(m, v, where, "check", 0, &check) ||
-        !pb_map_fields(m, check, where, pb_check_fields, PB_COUNT(pb_check_fields), r))
+        !pb_map_fields(m, check, where, pb_check_fields, PB_COUNT(pb_check_fields), r) ||
+        !pb_map_check_times(m, v, where, r) || !pb_map_sample_rounds(m, v, where, r) ||
+        !pb_map_round_states(m, v, where, r))
         return 0;
     r->has_check = check != NULL;
     r->check.first_bad = -1;
@@ -483,7 +605,7 @@ static int pb_map_result(pb_mapper *m, const pb_json_value *v, const char *where
 
 /* ---- the document ---------------------------------------------------------------------------- */
 
-static pb_status pb_map_schema(pb_mapper *m, const pb_json_value *root)
+static pb_status pb_map_schema(pb_mapper *m, const pb_json_value *root, pb_resultset *out)
 {
     const pb_json_value *schema = pb_json_get(root, "schema"), *version;
     if (root->type != PB_JSON_OBJECT || !schema || schema->type != PB_JSON_STRING ||
@@ -502,13 +624,15 @@ static pb_status pb_map_schema(pb_mapper *m, const pb_json_value *root)
         return pb_msg_set(m->msg, PB_ERR_INPUT,
                           "%s: schema version %lld is newer than this parbench understands (%d): upgrade parbench",
                           m->name, (long long)v, PB_SCHEMA_VERSION);
+    m->version = v;
+    out->schema_version = (int)v;
     return PB_OK;
 }
 
 static pb_status pb_map_resultset(pb_mapper *m, const pb_json_value *root, pb_resultset *out)
 {
     const pb_json_value *tool, *run, *devices, *results;
-    pb_status st = pb_map_schema(m, root);
+    pb_status st = pb_map_schema(m, root, out);
     if (st != PB_OK)
         return st;
     if (!pb_map_object(m, root, "", "tool", 0, &tool) ||
@@ -535,6 +659,15 @@ static pb_status pb_map_resultset(pb_mapper *m, const pb_json_value *root, pb_re
             return pb_msg_set(m->msg, PB_ERR_NOMEM, "%s: out of memory", m->name);
         if (!pb_map_result(m, &results->u.array.items[i], where, r))
             return m->status;
+        for (int j = 0; j < out->nresults - 1; j++)
+            if (pb_result_same_case(&out->results[j], r)) {
+                char name[160];
+                pb_result_case_name(r, name, sizeof name);
+                return pb_map_fail(m, &results->u.array.items[i], where, "",
+                                   "the same case as results[%d] (%s): a result file holds each case once; "
+                                   "remove the repeated entry or measure again",
+                                   j, name);
+            }
     }
     return PB_OK;
 }
@@ -543,7 +676,7 @@ pb_status pb_json_parse_resultset(const char *data, size_t size, const char *nam
                                   pb_msg *msg)
 {
     pb_json_doc *doc;
-    pb_mapper m = { name, msg, PB_OK };
+    pb_mapper m = { name, 0, msg, PB_OK };
     pb_resultset_init(out);
     pb_status st = pb_json_parse_buffer(data, size, name, &doc, msg);
     if (st != PB_OK)

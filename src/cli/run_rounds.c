@@ -1,0 +1,280 @@
+/* `parbench run` measures in rounds (DESIGN.md §4): every case is set up and verified once, then
+ * each round visits every case in a freshly shuffled order and takes a few samples of it, so a
+ * case's samples span the whole run and a disturbance hits every case a little instead of one
+ * case entirely. After the minimum, rounds go on only for the cases whose rounds still disagree
+ * too much to judge a difference of the threshold, up to a round cap and a time cap. */
+#include "run_rounds.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/rng.h"
+#include "../core/timer.h"
+
+/* One planned case across the rounds. */
+typedef struct pb_round_item {
+    pb_runner_case rc;
+    int kept;           /* buffers stay allocated between rounds */
+    int wanted;         /* takes part in the current round */
+    double halfwidth;   /* the stopping rule's last prediction */
+    const char *stop;   /* why its rounds ended, once they have */
+} pb_round_item;
+
+typedef struct pb_rounds {
+    const pb_run_config *cfg;
+    pb_session *session;
+    const pb_planned_list *plan;
+    pb_resultset *set;
+    const pb_runner_opts *ro;
+    pb_round_item *items;
+    pb_problem problems[PB_WL_COUNT];
+    int have_problem[PB_WL_COUNT];
+    int keep_workload[PB_WL_COUNT];
+    double start;
+    int tty;
+} pb_rounds;
+
+/* Bytes a workload's case holds while set up: the problem's buffers on the host, and a copy on
+ * each device that runs it. */
+static double pb_rounds_need(const pb_problem *p, const pb_planned_list *plan, pb_workload_id id)
+{
+    double bytes = 0;
+    for (int i = 0; i < PB_MAX_BUFFERS; i++)
+        bytes += (double)p->buf[i].bytes;
+    int device_cases = 0;
+    for (int i = 0; i < plan->n; i++)
+        device_cases += plan->items[i].id == id && plan->items[i].variant.threads == 0;
+    return bytes * (1 + device_cases);
+}
+
+double pb_rounds_memory_budget(const pb_machine *m)
+{
+    /* Unknown memory: assume a small machine rather than risk swapping. */
+    double total = m->memory_bytes > 0 ? (double)m->memory_bytes : 4.0 * (1u << 30);
+    return PB_ROUNDS_MEMORY_SHARE * total;
+}
+
+static void pb_rounds_progress(const pb_rounds *r, int round, int pos, int total, int item)
+{
+    const pb_plan_item *it = &r->plan->items[item];
+    char who[96], when[24] = "setup";
+    pb_cli_variant_name(&r->session->slots[it->slot], &it->variant, who, sizeof who);
+    if (round >= 0)
+        snprintf(when, sizeof when, "round %d", round + 1);
+    double elapsed = pb_time_now() - r->start;
+    if (r->tty)
+        fprintf(stderr, "\r\033[K%-9s [%2d/%d] %-10s %s  %d:%02d", when, pos + 1, total,
+                pb_workload_get(it->id)->name, who, (int)elapsed / 60, (int)elapsed % 60);
+    else
+        fprintf(stderr, "%-9s [%2d/%d] %-10s %s\n", when, pos + 1, total, pb_workload_get(it->id)->name, who);
+    fflush(stderr);
+}
+
+/* The setup pass, workload by workload in plan order: make the inputs, set up and verify each
+ * case, and keep the buffers of workloads that fit the memory budget. */
+static pb_status pb_rounds_setup(pb_rounds *r, double budget)
+{
+    double used = 0;
+    pb_status outcome = PB_OK;
+    for (int i = 0; i < r->plan->n;) {
+        pb_workload_id id = r->plan->items[i].id;
+        const pb_workload *wl = pb_workload_get(id);
+        pb_problem *problem = &r->problems[id];
+        pb_msg msg = { "" };
+        pb_status made = wl->create(&wl->sizes[r->cfg->preset], r->cfg->seed, problem, &msg);
+        r->have_problem[id] = made == PB_OK;
+        if (made == PB_OK) {
+            double need = pb_rounds_need(problem, r->plan, id);
+            r->keep_workload[id] = used + need <= budget;
+            used += r->keep_workload[id] ? need : 0;
+        }
+        for (; i < r->plan->n && r->plan->items[i].id == id; i++) {
+            const pb_plan_item *item = &r->plan->items[i];
+            const pb_backend_slot *slot = &r->session->slots[item->slot];
+            pb_result *res = &r->set->results[i];
+            pb_rounds_progress(r, -1, i, r->plan->n, i);
+            if (made != PB_OK) {
+                pb_problem tmp = { .id = id, .dims = wl->sizes[r->cfg->preset] };
+                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, &tmp, res);
+                res->status = made == PB_ERR_NOMEM ? PB_CASE_SKIPPED : PB_CASE_FAILED;
+                snprintf(res->reason, sizeof res->reason, "could not make the inputs: %.480s", msg.text);
+                continue;
+            }
+            if (outcome == PB_ERR_INTERRUPTED) {
+                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, problem, res);
+                res->status = PB_CASE_SKIPPED;
+                pb_strlcpy(res->reason, "interrupted before this case ran", sizeof res->reason);
+                continue;
+            }
+            pb_round_item *ri = &r->items[i];
+            if (pb_runner_setup(&ri->rc, slot->entry->backend, slot->ctx, &item->variant, problem, r->ro, res) ==
+                PB_ERR_INTERRUPTED)
+                outcome = PB_ERR_INTERRUPTED;
+            ri->kept = r->keep_workload[id];
+            if (!ri->kept)
+                pb_runner_close(&ri->rc);
+        }
+        if (made == PB_OK && !r->keep_workload[id]) {
+            pb_problem_destroy(problem);
+            r->have_problem[id] = 0;
+        }
+    }
+    return outcome;
+}
+
+/* One round of one case, setting it up again first when its buffers were not kept. */
+static pb_status pb_rounds_visit(pb_rounds *r, int i, pb_msg *msg)
+{
+    pb_round_item *ri = &r->items[i];
+    pb_workload_id id = r->plan->items[i].id;
+    pb_problem fresh, *problem = &r->problems[id];
+    pb_status st;
+    if (!ri->kept) {
+        const pb_workload *wl = pb_workload_get(id);
+        memset(&fresh, 0, sizeof fresh);
+        problem = &fresh;
+        st = wl->create(&wl->sizes[r->cfg->preset], r->cfg->seed, problem, msg);
+        if (st == PB_OK)
+            st = pb_runner_reopen(&ri->rc, problem, msg);
+        if (st != PB_OK) {
+            pb_problem_destroy(problem);
+            return st;
+        }
+    }
+    st = pb_runner_round(&ri->rc, r->ro, msg);
+    if (!ri->kept) {
+        pb_runner_close(&ri->rc);
+        pb_problem_destroy(problem);
+    }
+    return st;
+}
+
+static void pb_rounds_shuffle(int *order, int n, pb_rng *rng)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(((uint64_t)pb_rng_u32(rng) * (uint64_t)(i + 1)) >> 32);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+}
+
+/* Decides which cases take part in round `round`; returns how many. */
+static int pb_rounds_select(pb_rounds *r, int round, int *order)
+{
+    int n = 0;
+    for (int i = 0; i < r->plan->n; i++) {
+        pb_round_item *ri = &r->items[i];
+        ri->wanted = 0;
+        if (!ri->rc.live || ri->stop)
+            continue;
+        if (pb_runner_needs_round(&ri->rc, r->ro, &ri->halfwidth) && round < r->ro->max_rounds) {
+            ri->wanted = 1;
+            order[n++] = i;
+        } else {
+            ri->stop = ri->halfwidth > r->ro->spread_target ? "round-cap" : "settled";
+        }
+    }
+    return n;
+}
+
+/* Seconds one more round of the wanted cases should take, from their last rounds. */
+static double pb_rounds_estimate(const pb_rounds *r)
+{
+    double t = 0;
+    for (int i = 0; i < r->plan->n; i++)
+        if (r->items[i].wanted)
+            t += r->items[i].rc.seconds_per_round;
+    return t;
+}
+
+static pb_status pb_rounds_measure(pb_rounds *r, double deadline_s, pb_rounds_summary *sum)
+{
+    int *order = malloc(((size_t)r->plan->n + 1) * sizeof *order);
+    if (!order)
+        return PB_ERR_NOMEM;
+    pb_rng rng = pb_rng_make(r->set->shuffle_seed);
+    pb_status outcome = PB_OK;
+    for (int round = 0;; round++) {
+        int n = pb_rounds_select(r, round, order);
+        if (n == 0)
+            break;
+        /* Past the minimum, a round starts only when it can end before the time cap. */
+        if (round >= r->ro->min_rounds && pb_time_now() - r->start + pb_rounds_estimate(r) > deadline_s) {
+            for (int k = 0; k < n; k++)
+                r->items[order[k]].stop = "time-cap";
+            break;
+        }
+        pb_rounds_shuffle(order, n, &rng);
+        for (int k = 0; k < n && outcome == PB_OK; k++) {
+            pb_msg msg = { "" };
+            pb_round_item *ri = &r->items[order[k]];
+            pb_rounds_progress(r, round, k, n, order[k]);
+            pb_status st = pb_rounds_visit(r, order[k], &msg);
+            if (st == PB_ERR_INTERRUPTED) {
+                outcome = st;
+            } else if (st != PB_OK) {
+                pb_result *res = &r->set->results[order[k]];
+                res->status = PB_CASE_FAILED;
+                snprintf(res->reason, sizeof res->reason, "a timed launch failed in round %d: %.440s", round + 1,
+                         msg.text);
+                pb_runner_discard(&ri->rc);
+            }
+        }
+        sum->rounds = round + 1;
+        if (outcome != PB_OK)
+            break;
+    }
+    free(order);
+    return outcome;
+}
+
+pb_status pb_run_rounds(const pb_run_config *cfg, pb_session *session, const pb_planned_list *plan,
+                        pb_resultset *set, const pb_runner_opts *ro, double deadline_s, int tty,
+                        pb_rounds_summary *sum)
+{
+    pb_rounds r;
+    memset(&r, 0, sizeof r);
+    memset(sum, 0, sizeof *sum);
+    r.cfg = cfg;
+    r.session = session;
+    r.plan = plan;
+    r.set = set;
+    r.ro = ro;
+    r.tty = tty;
+    r.start = pb_time_now();
+    r.items = calloc((size_t)plan->n + 1, sizeof *r.items);
+    for (int i = 0; r.items && i < plan->n; i++)
+        if (!pb_resultset_add_result(set)) {
+            free(r.items);
+            r.items = NULL;
+        }
+    if (!r.items)
+        return PB_ERR_NOMEM;
+    set->memory_budget_bytes = pb_rounds_memory_budget(&set->machine);
+    pb_status outcome = pb_rounds_setup(&r, set->memory_budget_bytes);
+    if (outcome == PB_OK)
+        outcome = pb_rounds_measure(&r, deadline_s, sum);
+    set->cases_kept = 1;
+    for (int i = 0; i < plan->n; i++) {
+        pb_round_item *ri = &r.items[i];
+        set->cases_kept &= ri->kept;
+        if (ri->rc.live) {
+            const char *stop = outcome == PB_ERR_INTERRUPTED ? "interrupted" : ri->stop ? ri->stop : "round-cap";
+            sum->extra_rounds += ri->rc.rounds > ro->min_rounds;
+            pb_runner_finish(&ri->rc, ro, stop, &set->results[i]);
+        } else {
+            pb_runner_discard(&ri->rc);
+        }
+    }
+    for (int w = 0; w < PB_WL_COUNT; w++)
+        if (r.have_problem[w])
+            pb_problem_destroy(&r.problems[w]);
+    free(r.items);
+    if (tty)
+        fprintf(stderr, "\r\033[K");
+    sum->seconds = pb_time_now() - r.start;
+    return outcome;
+}
