@@ -264,6 +264,8 @@ static pb_status run_fake(int mode, pb_result *r, int interrupt_after)
 static void free_result(pb_result *r)
 {
     free(r->samples_s);
+    free(r->sample_rounds);
+    free(r->round_states);
     free(r->e2e_samples_s);
 }
 
@@ -284,7 +286,53 @@ static void test_runner_measures_a_correct_case(void)
     CHECK_STR(r.workload, "triad");
     CHECK_STR(r.role, "cpu-1");
     CHECK_STR(r.timer, "host");
+    /* Rounds: at least the minimum, every sample tagged with one, one machine state per round. */
+    CHECK_MSG(r.rounds >= 5 && r.rounds <= 20, "%d rounds", r.rounds);
+    CHECK(r.sample_rounds != NULL && r.nround_states == r.rounds);
+    int seen[64] = { 0 };
+    for (int i = 0; r.sample_rounds && i < r.nsamples; i++) {
+        CHECK(r.sample_rounds[i] >= 0 && r.sample_rounds[i] < r.rounds);
+        if (r.sample_rounds[i] >= 0 && r.sample_rounds[i] < 64)
+            seen[r.sample_rounds[i]] = 1;
+    }
+    for (int k = 0; k < r.rounds && k < 64; k++)
+        CHECK_MSG(seen[k], "round %d has no sample", k);
+    CHECK(strcmp(r.rounds_stop, "settled") == 0 || strcmp(r.rounds_stop, "round-cap") == 0);
+    CHECK(r.round_states && r.round_states[0].seconds > 0);
     free_result(&r);
+}
+
+/* The stopping rule: rounds that agree stop at the minimum; rounds that disagree go on to the cap. */
+static void test_runner_stopping_rule(void)
+{
+    pb_runner_opts ro = { .min_rounds = 4, .max_rounds = 10 };
+    pb_runner_opts_defaults(&ro);
+    pb_runner_case c;
+    memset(&c, 0, sizeof c);
+    double samples[40];
+    int rounds[40];
+    c.samples = samples;
+    c.sample_rounds = rounds;
+    double half;
+    for (int k = 0; k < 4; k++) {
+        samples[2 * k] = samples[2 * k + 1] = 0.010 * (1 + 0.001 * k); /* within 0.3% */
+        rounds[2 * k] = rounds[2 * k + 1] = k;
+    }
+    c.nsamples = 8;
+    c.rounds = 3;
+    CHECK(pb_runner_needs_round(&c, &ro, &half)); /* below the minimum */
+    c.rounds = 4;
+    CHECK(!pb_runner_needs_round(&c, &ro, &half) && half < ro.spread_target);
+    for (int k = 0; k < 4; k++)
+        samples[2 * k] = samples[2 * k + 1] = 0.010 * (k % 2 ? 1.3 : 1.0); /* rounds 30% apart */
+    CHECK(pb_runner_needs_round(&c, &ro, &half) && half > ro.spread_target);
+    c.rounds = 10;
+    for (int k = 0; k < 10; k++) {
+        samples[k] = 0.010 * (k % 2 ? 1.3 : 1.0);
+        rounds[k] = k;
+    }
+    c.nsamples = 10;
+    CHECK(!pb_runner_needs_round(&c, &ro, &half)); /* the cap */
 }
 
 static void test_runner_reports_a_wrong_result_as_failed(void)
@@ -326,6 +374,7 @@ static const pbtest_case tests[] = {
     { "runner_reports_a_wrong_result_as_failed", test_runner_reports_a_wrong_result_as_failed },
     { "runner_reports_a_launch_error", test_runner_reports_a_launch_error },
     { "runner_stops_when_interrupted", test_runner_stops_when_interrupted },
+    { "runner_stopping_rule", test_runner_stopping_rule },
 };
 
 PBTEST_MAIN(tests)

@@ -663,10 +663,11 @@ static pb_status pb_map_resultset(pb_mapper *m, const pb_json_value *root, pb_re
             if (pb_result_same_case(&out->results[j], r)) {
                 char name[160];
                 pb_result_case_name(r, name, sizeof name);
-                return pb_map_fail(m, &results->u.array.items[i], where, "",
-                                   "the same case as results[%d] (%s): a result file holds each case once; "
-                                   "remove the repeated entry or measure again",
-                                   j, name);
+                pb_map_fail(m, &results->u.array.items[i], where, "",
+                            "the same case as results[%d] (%s): a result file holds each case once; "
+                            "remove the repeated entry or measure again",
+                            j, name);
+                return m->status;
             }
     }
     return PB_OK;
