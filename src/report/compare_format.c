@@ -507,6 +507,7 @@ static void pb_json_case(pb_json_writer *w, const pb_compare_case *c)
     pb_json_number(w, "ci_low", c->ci_low);
     pb_json_number(w, "ci_high", c->ci_high);
     pb_json_number(w, "p_value", c->p_value);
+    pb_json_string(w, "method", c->method);
     pb_json_string(w, "verdict", pb_verdict_name(c->verdict));
     pb_json_string(w, "note", c->note);
     pb_json_object_end(w);
