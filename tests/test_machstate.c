@@ -100,7 +100,8 @@ static void test_khz(void)
     CHECK(NEAR(pb_state_parse_khz("2400000\n"), 2400.0));
     CHECK(NEAR(pb_state_parse_khz("800000"), 800.0));
     CHECK(NEAR(pb_state_parse_khz(" 3504000 \n"), 3504.0));
-    static const char *const bad[] = { "", "\n", "<unknown>\n", "0\n", "-100", "12ab", "1.5", "99999999999999999999999" };
+    static const char *const bad[] = { "",     "\n",  "<unknown>\n", "0\n",
+                                       "-100", "12ab", "1.5",        "99999999999999999999999" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_MSG(pb_state_parse_khz(bad[i]) == -1, "\"%s\" gave %g", bad[i], pb_state_parse_khz(bad[i]));
     CHECK(pb_state_parse_khz(NULL) == -1);

@@ -254,9 +254,15 @@ pb_status pb_run_rounds(const pb_run_config *cfg, pb_session *session, const pb_
     if (!r.items)
         return PB_ERR_NOMEM;
     set->memory_budget_bytes = pb_rounds_memory_budget(&set->machine);
+    /* The whole run as one window: long enough for the tick counters to resolve a few percent. */
+    pb_state_snap run_start, run_end;
+    pb_state_read(&run_start);
     pb_status outcome = pb_rounds_setup(&r, set->memory_budget_bytes);
     if (outcome == PB_OK)
         outcome = pb_rounds_measure(&r, deadline_s, sum);
+    pb_state_read(&run_end);
+    pb_state_between(&run_start, &run_end, &set->run_state);
+    set->has_run_state = 1;
     set->cases_kept = 1;
     for (int i = 0; i < plan->n; i++) {
         pb_round_item *ri = &r.items[i];

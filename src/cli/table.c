@@ -125,6 +125,11 @@ void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, 
     if (!set->cases_kept)
         fprintf(out, "Some workloads did not fit %.1f GiB and were set up again in every round.\n",
                 set->memory_budget_bytes / (1u << 30));
+    const pb_round_state *rs = &set->run_state;
+    if (set->has_run_state && (rs->other_cpu > 0.05 || rs->steal > 0.05))
+        fprintf(out, "While it measured, other processes used %.0f%% of the machine's CPU and the hypervisor took %.0f%%: "
+                     "expect wider intervals.\n",
+                100 * (rs->other_cpu > 0 ? rs->other_cpu : 0), 100 * (rs->steal > 0 ? rs->steal : 0));
     int spread = 0, disturbed = 0;
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];

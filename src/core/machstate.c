@@ -267,9 +267,9 @@ static void pb_state_read_proc_stat(pb_state_snap *out)
     /* The aggregate line comes first; on big machines the per-CPU lines after it run to many KiB. */
     char text[4096];
     unsigned long long busy, total, steal;
-    int n = pb_state_read_text("/proc/stat", text, sizeof text)
-                ? pb_state_parse_proc_stat(text, &busy, &total, &steal)
-                : 0;
+    if (!pb_state_read_text("/proc/stat", text, sizeof text))
+        return;
+    int n = pb_state_parse_proc_stat(text, &busy, &total, &steal);
     if (n == 0)
         return;
     out->busy_ticks = busy;

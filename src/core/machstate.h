@@ -12,24 +12,24 @@
 
 /* A reading at one instant; opaque to callers. */
 typedef struct pb_state_snap {
-    double wall_s;      /* pb_time_now() */
-    double self_cpu_s;  /* this process's user+system CPU seconds (getrusage RUSAGE_SELF) */
+    double wall_s;     /* pb_time_now() */
+    double self_cpu_s; /* this process's user+system CPU seconds (getrusage RUSAGE_SELF) */
     /* Machine-wide, from the /proc/stat "cpu" line (Linux) or host_statistics (macOS). */
     unsigned long long busy_ticks, total_ticks, steal_ticks;
     int have_ticks, have_steal;
-    double tick_s;      /* seconds per tick (sysconf(_SC_CLK_TCK)) */
-    int ncpus;          /* CPUs counted in total_ticks (online CPUs) */
+    double tick_s; /* seconds per tick (sysconf(_SC_CLK_TCK)) */
+    int ncpus;     /* CPUs counted in total_ticks (online CPUs) */
     /* The instant's readings, which pb_state_between reports for the end of a window; -1 (or "")
      * when unknown. */
-    double load1;       /* getloadavg */
-    double freq_mhz;    /* mean scaling_cur_freq of the CPUs that report one (Linux) */
-    double temp_c;      /* hottest thermal zone (Linux) */
-    char thermal[16];   /* thermal pressure level (macOS) */
+    double load1;     /* getloadavg */
+    double freq_mhz;  /* mean scaling_cur_freq of the CPUs that report one (Linux) */
+    double temp_c;    /* hottest thermal zone (Linux) */
+    char thermal[16]; /* thermal pressure level (macOS) */
 } pb_state_snap;
 
 /* What happened on the machine between two snaps. -1 (or "" for strings) means unknown. */
 typedef struct pb_round_state {
-    double seconds;     /* wall time of the window; -1 when `after` precedes `before` */
+    double seconds; /* wall time of the window; -1 when `after` precedes `before` */
     /* Share of the machine's CPU capacity (ncpus x seconds) used by other processes: (machine busy
      * time - this process's CPU time) / capacity, clamped to [0,1]; -1 unknown. */
     double other_cpu;
@@ -38,7 +38,7 @@ typedef struct pb_round_state {
     /* The smallest share the tick counters can resolve over this window, (ncpus + 2) ticks /
      * capacity (machstate.c says why); other_cpu and steal below it mean nothing; -1 unknown. */
     double resolution;
-    double load1;       /* 1-minute load average at the end (getloadavg); -1 unknown */
+    double load1; /* 1-minute load average at the end (getloadavg); -1 unknown */
     /* Mean current frequency of the online CPUs at the end (Linux: cpuN/cpufreq/scaling_cur_freq
      * under /sys/devices/system/cpu, kHz); -1 unknown (macOS: no unprivileged reading). */
     double freq_mhz;

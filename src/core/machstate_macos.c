@@ -25,8 +25,8 @@ static void pb_mac_ticks(pb_state_snap *out)
     mach_port_deallocate(mach_task_self(), host);
     if (kr != KERN_SUCCESS)
         return;
-    unsigned long long busy = (unsigned long long)load.cpu_ticks[CPU_STATE_USER] +
-                              load.cpu_ticks[CPU_STATE_SYSTEM] + load.cpu_ticks[CPU_STATE_NICE];
+    unsigned long long busy = (unsigned long long)load.cpu_ticks[CPU_STATE_USER] + load.cpu_ticks[CPU_STATE_SYSTEM] +
+                              load.cpu_ticks[CPU_STATE_NICE];
     out->busy_ticks = busy;
     out->total_ticks = busy + load.cpu_ticks[CPU_STATE_IDLE];
     out->have_ticks = 1;

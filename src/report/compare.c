@@ -484,6 +484,11 @@ static void pb_warn_single_window(pb_comparison *cmp)
 /* Cases either run says the machine disturbed, with how much. */
 static void pb_warn_disturbed(pb_comparison *cmp, const pb_resultset *set, const char *side)
 {
+    const pb_round_state *rs = &set->run_state;
+    double other = rs->other_cpu > 0 ? rs->other_cpu : 0, steal = rs->steal > 0 ? rs->steal : 0;
+    if (set->has_run_state && other + steal > PB_DISTURBED_SHARE)
+        pb_warn(cmp, "%s: while it measured, other processes used %.0f%% of the CPU and the hypervisor took %.0f%%",
+                side, 100 * other, 100 * steal);
     char list[240] = "";
     size_t used = 0;
     int count = 0;

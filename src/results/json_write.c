@@ -209,6 +209,29 @@ static void pb_json_word_array(pb_json_writer *w, const char *key, const char *w
     pb_json_array_end(w);
 }
 
+/* Unknown values (negative) are written as null. */
+static void pb_json_known(pb_json_writer *w, const char *key, double value)
+{
+    if (value < 0)
+        pb_json_null(w, key);
+    else
+        pb_json_number(w, key, value);
+}
+
+static void pb_json_write_round_state(pb_json_writer *w, const char *key, const pb_round_state *s)
+{
+    pb_json_object_begin_inline(w, key);
+    pb_json_number(w, "seconds", s->seconds);
+    pb_json_known(w, "other_cpu", s->other_cpu);
+    pb_json_known(w, "steal", s->steal);
+    pb_json_known(w, "resolution", s->resolution);
+    pb_json_known(w, "load1", s->load1);
+    pb_json_known(w, "freq_mhz", s->freq_mhz);
+    pb_json_known(w, "temp_c", s->temp_c);
+    pb_json_string(w, "thermal", s->thermal[0] ? s->thermal : NULL);
+    pb_json_object_end(w);
+}
+
 static void pb_json_write_tool_run(pb_json_writer *w, const pb_resultset *set)
 {
     pb_json_object_begin(w, "tool");
@@ -231,6 +254,8 @@ static void pb_json_write_tool_run(pb_json_writer *w, const pb_resultset *set)
     pb_json_uint(w, "shuffle_seed", set->shuffle_seed);
     pb_json_number(w, "memory_budget_bytes", set->memory_budget_bytes);
     pb_json_bool(w, "cases_kept", set->cases_kept);
+    if (set->has_run_state)
+        pb_json_write_round_state(w, "state", &set->run_state);
     pb_json_string(w, "command", set->command);
     pb_json_object_end(w);
 }
@@ -291,29 +316,6 @@ static void pb_json_write_device(pb_json_writer *w, const pb_device_record *d)
     pb_json_object_end(w);
 }
 
-/* Unknown values (negative) are written as null. */
-static void pb_json_known(pb_json_writer *w, const char *key, double value)
-{
-    if (value < 0)
-        pb_json_null(w, key);
-    else
-        pb_json_number(w, key, value);
-}
-
-static void pb_json_write_round_state(pb_json_writer *w, const pb_round_state *s)
-{
-    pb_json_object_begin_inline(w, NULL);
-    pb_json_number(w, "seconds", s->seconds);
-    pb_json_known(w, "other_cpu", s->other_cpu);
-    pb_json_known(w, "steal", s->steal);
-    pb_json_known(w, "resolution", s->resolution);
-    pb_json_known(w, "load1", s->load1);
-    pb_json_known(w, "freq_mhz", s->freq_mhz);
-    pb_json_known(w, "temp_c", s->temp_c);
-    pb_json_string(w, "thermal", s->thermal[0] ? s->thermal : NULL);
-    pb_json_object_end(w);
-}
-
 static void pb_json_write_result(pb_json_writer *w, const pb_result *r)
 {
     pb_json_object_begin(w, NULL);
@@ -350,7 +352,7 @@ static void pb_json_write_result(pb_json_writer *w, const pb_result *r)
     if (r->nround_states > 0) {
         pb_json_array_begin(w, "round_states");
         for (int i = 0; i < r->nround_states; i++)
-            pb_json_write_round_state(w, &r->round_states[i]);
+            pb_json_write_round_state(w, NULL, &r->round_states[i]);
         pb_json_array_end(w);
     }
     pb_json_number(w, "median_s", r->median_s);

@@ -87,6 +87,8 @@ typedef struct pb_resultset {
     uint64_t shuffle_seed;      /* seeds the order of cases in each round */
     double memory_budget_bytes; /* cases whose buffers fit this stay set up between rounds */
     int cases_kept;             /* 1: every case kept its buffers; 0: some were set up per round */
+    int has_run_state;          /* run_state holds the machine's state over the whole measurement */
+    pb_round_state run_state;
     char command[512];
     pb_machine machine;
     pb_device_record *devices;

@@ -516,6 +516,15 @@ static int pb_map_sample_rounds(pb_mapper *m, const pb_json_value *obj, const ch
     return 1;
 }
 
+/* null (unknown) reads as NaN; the model marks unknown with -1. */
+static void pb_state_unknowns(pb_round_state *s)
+{
+    double *known[] = { &s->other_cpu, &s->steal, &s->resolution, &s->load1, &s->freq_mhz, &s->temp_c };
+    for (size_t k = 0; k < PB_COUNT(known); k++)
+        if (isnan(*known[k]))
+            *known[k] = -1;
+}
+
 static int pb_map_round_states(pb_mapper *m, const pb_json_value *obj, const char *where, pb_result *r)
 {
     const pb_json_value *arr;
@@ -540,12 +549,7 @@ static int pb_map_round_states(pb_mapper *m, const pb_json_value *obj, const cha
             free(states);
             return item->type != PB_JSON_OBJECT ? pb_map_fail(m, item, at, "", "expected an object") : 0;
         }
-        /* null (unknown) reads as NaN; the model marks unknown with -1. */
-        double *known[] = { &states[i].other_cpu, &states[i].steal, &states[i].resolution, &states[i].load1,
-                            &states[i].freq_mhz, &states[i].temp_c };
-        for (size_t k = 0; k < PB_COUNT(known); k++)
-            if (isnan(*known[k]))
-                *known[k] = -1;
+        pb_state_unknowns(&states[i]);
     }
     free(r->round_states);
     r->round_states = states;
@@ -629,6 +633,23 @@ static pb_status pb_map_schema(pb_mapper *m, const pb_json_value *root, pb_resul
     return PB_OK;
 }
 
+/* run.state (schema 2): the machine's state over the whole measurement. */
+static int pb_map_run_state(pb_mapper *m, const pb_json_value *run, pb_resultset *out)
+{
+    const pb_json_value *state;
+    if (!run)
+        return 1;
+    if (!pb_map_object(m, run, "run", "state", 0, &state))
+        return 0;
+    if (!state)
+        return 1;
+    if (!pb_map_fields(m, state, "run.state", pb_round_state_fields, PB_COUNT(pb_round_state_fields), &out->run_state))
+        return 0;
+    pb_state_unknowns(&out->run_state);
+    out->has_run_state = 1;
+    return 1;
+}
+
 static pb_status pb_map_resultset(pb_mapper *m, const pb_json_value *root, pb_resultset *out)
 {
     const pb_json_value *tool, *run, *devices, *results;
@@ -639,6 +660,7 @@ static pb_status pb_map_resultset(pb_mapper *m, const pb_json_value *root, pb_re
         !pb_map_fields(m, tool, "tool", pb_tool_fields, PB_COUNT(pb_tool_fields), out) ||
         !pb_map_backends_built(m, tool, out) || !pb_map_object(m, root, "", "run", 0, &run) ||
         !pb_map_fields(m, run, "run", pb_run_fields, PB_COUNT(pb_run_fields), out) ||
+        !pb_map_run_state(m, run, out) ||
         !pb_map_machine(m, root, &out->machine) || !pb_map_array(m, root, "", "devices", 0, &devices) ||
         !pb_map_array(m, root, "", "results", 1, &results))
         return m->status;
