@@ -1,3 +1,4 @@
+#!/bin/sh
 # `parbench compare` from the command line: good files compare, and every kind of bad input
 # gives one "parbench compare: ..." line and exit code 2.
 . tests/cli_lib.sh
@@ -25,7 +26,7 @@ ESC=$(printf '\033')
 if "$PB_BIN" compare "$GOOD" "$GOOD" | grep -q "$ESC"; then fail no_color_in_pipe "colour codes in piped output"
 else ok no_color_in_pipe; fi
 expect output_file 0 '^$' -- "$PB_BIN" compare "$GOOD" "$GOOD" -o "$T/out.txt"
-[ -s "$T/out.txt" ] && ok output_file_written || fail output_file_written "no $T/out.txt"
+if [ -s "$T/out.txt" ]; then ok output_file_written; else fail output_file_written "no $T/out.txt"; fi
 
 expect one_file 2 '^parbench compare: needs at least two result files' -- "$PB_BIN" compare "$GOOD"
 expect bad_format 2 'unknown format' -- "$PB_BIN" compare "$GOOD" "$GOOD" --format xml
@@ -40,7 +41,7 @@ expect bad_escape 2 'high surrogate' -- "$PB_BIN" compare "$GOOD" "$T/escape.jso
 expect bad_utf8 2 'invalid UTF-8' -- "$PB_BIN" compare "$GOOD" "$T/utf8.json"
 expect missing_field 2 'missing field "results"' -- "$PB_BIN" compare "$GOOD" "$T/missing.json"
 expect deep_nesting 2 'nesting deeper than 64' -- "$PB_BIN" compare "$GOOD" "$T/deep.json"
-expect newer_schema 2 'schema version 2 is newer than this parbench understands \(1\): upgrade parbench' -- \
+expect newer_schema 2 'schema version 3 is newer than this parbench understands \(2\): upgrade parbench' -- \
     "$PB_BIN" compare "$GOOD" fuzz/corpus/newer_version.json
 expect directory 2 'is a directory' -- "$PB_BIN" compare "$GOOD" "$T"
 expect missing_file 2 'cannot open' -- "$PB_BIN" compare "$GOOD" "$T/nothing.json"

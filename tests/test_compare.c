@@ -644,6 +644,30 @@ static void test_interval_coverage(void)
     CHECK_MSG(covered_window < trials * 80 / 100, "single window: %d of %d", covered_window, trials);
 }
 
+/* A case's disturbance is judged over all its rounds: one round is below the counters' resolution,
+ * eighteen of them are not. */
+static void test_disturbance_over_rounds(void)
+{
+    pb_result r;
+    memset(&r, 0, sizeof r);
+    pb_round_state st[18];
+    for (int i = 0; i < 18; i++)
+        st[i] = (pb_round_state){ 0.04, i < 11 ? 0.47 : 0.01, 0.0, 0.5, 1.0, -1, -1, "" };
+    r.round_states = st;
+    r.nround_states = 1;
+    double other, steal;
+    CHECK(pb_result_disturbance(&r, &other, &steal) == 0); /* 0.47 < 2 x 0.5 */
+    r.nround_states = 18;
+    CHECK(pb_result_disturbance(&r, &other, &steal) == 11);
+    CHECK(fabs(other - 0.47) < 1e-12 && steal == 0);
+    for (int i = 0; i < 18; i++)
+        st[i].other_cpu = 0.03; /* busy, but not beyond the threshold */
+    CHECK(pb_result_disturbance(&r, &other, &steal) == 0);
+    for (int i = 0; i < 18; i++)
+        st[i].other_cpu = -1; /* unknown */
+    CHECK(pb_result_disturbance(&r, &other, &steal) == 0);
+}
+
 /* Result files are untrusted: stored summaries that disagree with the samples are named. */
 static void test_untrusted_summaries(void)
 {
@@ -670,6 +694,7 @@ static const pbtest_case tests[] = {
     { "t_distribution", test_t_distribution },
     { "interval_coverage", test_interval_coverage },
     { "untrusted_summaries", test_untrusted_summaries },
+    { "disturbance_over_rounds", test_disturbance_over_rounds },
     { "stats_known_values", test_stats_known_values },
     { "bootstrap_is_reproducible", test_bootstrap_is_reproducible },
     { "twice_as_fast", test_twice_as_fast },

@@ -96,26 +96,6 @@ static void pb_case_label(const pb_result *r, char *out, size_t size)
         snprintf(out, size, "%s %s (%s dev%d %s)", r->workload, r->role, r->backend, r->device, r->impl);
 }
 
-/* Mean other-work and steal shares over a case's disturbed rounds. */
-static int pb_disturbance(const pb_result *r, double *other, double *steal)
-{
-    int n = 0;
-    *other = *steal = 0;
-    for (int k = 0; k < r->nround_states; k++) {
-        const pb_round_state *st = &r->round_states[k];
-        if (!pb_state_disturbed(st, PB_DISTURBED_SHARE, NULL, 0))
-            continue;
-        n++;
-        *other += st->other_cpu > 0 ? st->other_cpu : 0;
-        *steal += st->steal > 0 ? st->steal : 0;
-    }
-    if (n > 0) {
-        *other /= n;
-        *steal /= n;
-    }
-    return n;
-}
-
 void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, FILE *out)
 {
     int minutes = (int)sum->seconds / 60;
@@ -148,7 +128,7 @@ void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, 
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
         double other, steal;
-        int n = r->status == PB_CASE_OK ? pb_disturbance(r, &other, &steal) : 0;
+        int n = r->status == PB_CASE_OK ? pb_result_disturbance(r, &other, &steal) : 0;
         if (n == 0)
             continue;
         if (disturbed++ == 0)

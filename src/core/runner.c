@@ -338,9 +338,8 @@ static void pb_runner_summarise(const pb_runner_case *c, pb_result *out)
         free(logs);
     }
     out->round_spread = sd;
-    out->disturbed_rounds = 0;
-    for (int i = 0; i < c->rounds; i++)
-        out->disturbed_rounds += pb_state_disturbed(&c->states[i], PB_DISTURBED_SHARE, NULL, 0);
+    double other, steal;
+    out->disturbed_rounds = pb_result_disturbance(out, &other, &steal);
     if (c->ne2e > 0) {
         pb_stats_summarise(out->e2e_samples_s, (size_t)out->ne2e, &s);
         out->e2e_median_s = s.median;

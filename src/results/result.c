@@ -190,3 +190,43 @@ int pb_result_consistent(const pb_result *r, char *why, size_t size)
     }
     return 1;
 }
+
+static double pb_known(double v)
+{
+    return v > 0 ? v : 0;
+}
+
+int pb_result_disturbance(const pb_result *r, double *other, double *steal)
+{
+    double seconds = 0, taken = 0, res2 = 0;
+    int k = 0;
+    *other = *steal = 0;
+    for (int i = 0; i < r->nround_states; i++) {
+        const pb_round_state *s = &r->round_states[i];
+        if (!(s->seconds > 0) || s->other_cpu < 0 || s->resolution < 0)
+            continue;
+        k++;
+        seconds += s->seconds;
+        taken += s->seconds * (pb_known(s->other_cpu) + pb_known(s->steal));
+        res2 += s->resolution * s->resolution * s->seconds * s->seconds;
+    }
+    if (k == 0 || !(seconds > 0))
+        return 0;
+    double share = taken / seconds, resolution = sqrt(res2) / seconds;
+    if (share <= PB_DISTURBED_SHARE || share <= 2 * resolution)
+        return 0;
+    int n = 0;
+    for (int i = 0; i < r->nround_states; i++) {
+        const pb_round_state *s = &r->round_states[i];
+        if (s->other_cpu < 0 || pb_known(s->other_cpu) + pb_known(s->steal) <= PB_DISTURBED_SHARE)
+            continue;
+        n++;
+        *other += pb_known(s->other_cpu);
+        *steal += pb_known(s->steal);
+    }
+    if (n > 0) {
+        *other /= n;
+        *steal /= n;
+    }
+    return n;
+}

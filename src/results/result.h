@@ -121,9 +121,16 @@ void pb_result_case_name(const pb_result *r, char *out, size_t size);
  * it does; else 0 with what disagrees in `why`. Result files are untrusted input. */
 int pb_result_consistent(const pb_result *r, char *why, size_t size);
 
-/* A round counts as disturbed when other work and steal together took more than this share of
- * the machine's CPU (and more than the counters' resolution). */
+/* A case counts as disturbed when other work and steal together took more than this share of the
+ * machine's CPU over its rounds (and more than twice what the tick counters can resolve over them). */
 #define PB_DISTURBED_SHARE 0.10
+
+/* How much other work and the hypervisor took during a case. One round is often too short for
+ * the tick counters (10 ms ticks), but their rounding errors are independent, so over k rounds
+ * they shrink as 1/sqrt(k): the case is judged on all its rounds together. When it counts as
+ * disturbed, returns the rounds whose share exceeded PB_DISTURBED_SHARE, with the mean shares over
+ * those rounds in *other and *steal; else returns 0. */
+int pb_result_disturbance(const pb_result *r, double *other, double *steal);
 pb_status pb_result_set_e2e_samples(pb_result *r, const double *samples, int n, pb_msg *msg);
 
 #endif

@@ -74,6 +74,16 @@ typedef struct pb_stencil_job {
     double tol;
 } pb_stencil_job;
 
+/* GCC 12 for aarch64 (Debian 12's) stops with an internal compiler error in the loop vectoriser
+ * (vect_transform_reduction) on this loop's fmax reduction at -O3. The loop only loads the
+ * reference grid, untimed, so there it is left scalar; other compilers and targets are unchanged. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__aarch64__)
+#define PB_STENCIL_NO_VECTORIZE __attribute__((optimize("no-tree-loop-vectorize")))
+#else
+#define PB_STENCIL_NO_VECTORIZE
+#endif
+
+PB_STENCIL_NO_VECTORIZE
 static void pb_stencil_load_rows(void *arg, int share, int64_t begin, int64_t end, pb_tally *tally)
 {
     pb_stencil_job *job = arg;
