@@ -4,6 +4,9 @@
 #   make test       build and run the test suite (SANITIZE=1: under ASan + UBSan)
 #   make bench      CPU kernels against their references (own vs BLAS, STREAM-style triad)
 # Optional backends are detected here; force one off with OPENCL=0, CUDA=0, BLAS=0, METAL=0.
+# Another CPU target: NATIVE=-mcpu=NAME (or NATIVE= for the compiler's default) replaces the
+# -march/-mcpu=native probe; a cross build also sets HOST_CC, e.g. scripts/arm64-check.sh:
+#   make BUILD=build-arm64 CC="clang --target=aarch64-linux-gnu" NATIVE=-mcpu=apple-m1 HOST_CC=cc BLAS=0 OPENCL=0 CUDA=0
 
 VERSION := 0.1.0
 .DEFAULT_GOAL := all
@@ -23,6 +26,7 @@ ifeq ($(UNAME_S)-$(UNAME_M),Darwin-arm64)
 # Apple clang rejects -march=native, and an older one resolves -mcpu=native on a newer chip to
 # "generic", weaker than its arm64 macOS default (apple-m1). So ask which CPU -mcpu=native means
 # and name it only when it is a concrete one; else no flag. NATIVE_CPU=NAME replaces the question.
+# (-\#\#\# is -### for make 3.81, which unescapes it, and for make 4.3+, whose shell does.)
 NATIVE_CPU := $(firstword $(shell $(CC) -mcpu=native -\#\#\# -c -x c /dev/null 2>&1 | \
                 sed -n 's/.*"-target-cpu" "\([^"]*\)".*/\1/p'))
 NATIVE := $(if $(filter-out generic,$(NATIVE_CPU)),-mcpu=$(NATIVE_CPU))

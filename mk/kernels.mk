@@ -1,7 +1,7 @@
-# GPU kernel sources embedded into the binary: tools/embed.c (built with HOST_CC, since it runs
-# here even when CC cross-compiles) turns
-# kernels/pb_params.h + kernels/dialect.h + kernels/*.pbk into $(BUILD)/gen/pb_kernel_sources.c,
-# which defines pb_kernel_source[] (declared in kernels/pb_kernel_sources.h).
+# GPU kernel sources embedded into the binary: tools/embed.c turns kernels/pb_params.h +
+# kernels/dialect.h + kernels/*.pbk into $(BUILD)/gen/pb_kernel_sources.c, which defines
+# pb_kernel_source[] (declared in kernels/pb_kernel_sources.h). The embedder runs here during the
+# build, so it is compiled with HOST_CC, also when CC cross-compiles.
 
 KERNEL_FILES := kernels/pb_params.h kernels/dialect.h $(sort $(wildcard kernels/*.pbk))
 EMBED := $(BUILD)/tools/pb_embed

@@ -3,6 +3,8 @@
 # The backend is one Objective-C file compiled with clang under ARC, plus plain C (metal_plan.c).
 # By default a one-line probe checks that the SDK has the Metal and MPS headers; a fresh Mac with
 # Apple's command-line tools has them. On other systems this file adds nothing.
+# The kernels are compiled at run time, not here: without fast math (metal_backend.m) and with
+# contraction off by the dialect's #pragma METAL fp contract(off); tests/cli_build_flags.sh checks both.
 ifeq ($(UNAME_S),Darwin)
 # fingerprint_macos.c: power source (IOPowerSources) and GPU facts (IORegistry).
 LDLIBS += -framework IOKit -framework CoreFoundation

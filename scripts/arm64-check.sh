@@ -3,7 +3,7 @@
 # this x86 machine: cross-builds the cpu backend alone with clang (-mcpu=apple-m1) and with gcc
 # (aarch64-linux-gnu-gcc), and runs test_cpu, test_workloads and `parbench selftest` under
 # qemu-user. Correctness only: times under emulation mean nothing.
-#   scripts/arm64-check.sh        (CI calls it; about 3 minutes on 2 cores)
+#   scripts/arm64-check.sh        (CI calls it; about 3 minutes on 2 cores, plus any install)
 # Needs qemu-user-static, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross and clang; as root with
 # apt-get it installs the missing ones, elsewhere (macOS, no root) it says what is missing and
 # exits 0. Builds go to build-arm64-clang/ and build-arm64-gcc/; exit 1 when a build or test fails.
@@ -14,7 +14,7 @@ TRIPLE=aarch64-linux-gnu
 SYSROOT=/usr/$TRIPLE
 GCC=${ARM64_GCC:-$TRIPLE-gcc}
 CLANG=${CLANG:-clang}
-LIMIT=${ARM64_TEST_LIMIT:-600}
+LIMIT=${ARM64_TEST_LIMIT:-300}
 
 # qemu-user-static names its binary qemu-aarch64-static (Debian 12) or qemu-aarch64 (later).
 find_qemu() { command -v qemu-aarch64-static || command -v qemu-aarch64; }
@@ -46,46 +46,66 @@ fi
 QEMU=$(find_qemu)
 
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-failed=""
 # A case that hangs under emulation must fail the step, not stall CI.
 limited() {
     if command -v timeout >/dev/null 2>&1; then timeout "$LIMIT" "$@"; else "$@"; fi
 }
 
-# check NAME CC NATIVE: builds the cpu backend into build-arm64-NAME and runs its tests under qemu.
-# NATIVE is passed as given: the build must not probe the host's -march=native for a cross compiler.
-# The kernel embedder runs here, so it is built with the host's compiler (HOST_CC).
-check() {
-    name=$1 cc=$2 native=$3
-    build=build-arm64-$name
-    echo "== arm64 $name: $cc $native"
-    if ! make -j"$jobs" BUILD="$build" CC="$cc" HOST_CC="${HOST_CC:-cc}" NATIVE="$native" \
+# build NAME CC NATIVE: the cpu backend alone, into build-arm64-NAME. NATIVE is passed as given, so
+# the build never probes the host's -march=native; the kernel embedder runs here, so it is built
+# with the host's compiler (HOST_CC).
+build() {
+    echo "== arm64 $1: building with $2 $3"
+    make -j"$jobs" BUILD="build-arm64-$1" CC="$2" HOST_CC="${HOST_CC:-cc}" NATIVE="$3" \
         BLAS=0 OPENCL=0 CUDA=0 METAL=0 \
-        "$build/parbench" "$build/tests/test_cpu" "$build/tests/test_workloads" >"$build/build.log" 2>&1; then
-        tail -n 20 "$build/build.log"
-        echo "arm64-check: the $name build failed (log: $build/build.log)"
-        failed="$failed $name-build"
-        return
-    fi
-    for t in "$build/tests/test_cpu" "$build/tests/test_workloads" "$build/parbench selftest"; do
-        echo "-- qemu-aarch64 $t"
-        # $t is a program and its arguments, split on purpose.
-        # shellcheck disable=SC2086
-        if limited "$QEMU" -L "$SYSROOT" $t >"$build/run.log" 2>&1; then
-            grep -E '^pbtest: |passed, [0-9]+ failed' "$build/run.log" | tail -n 1
-        else
-            grep -v '^ok ' "$build/run.log" | tail -n 20
-            failed="$failed $name:$(basename "${t% *}")"
-        fi
-    done
+        "build-arm64-$1/parbench" "build-arm64-$1/tests/test_cpu" "build-arm64-$1/tests/test_workloads" \
+        >"build-arm64-$1/build.log" 2>&1 && return 0
+    tail -n 20 "build-arm64-$1/build.log"
+    echo "arm64-check: the $1 build failed (log: build-arm64-$1/build.log)"
+    return 1
 }
 
+# run_tests NAME: the build's tests under qemu, one after another; prints a summary line per
+# program, the failing checks, and ends with "FAILED" when any failed. PB_SANITIZE=1 skips the
+# standard sizes, as under the sanitizers: emulation is as slow, and the smaller sizes run the same
+# code paths.
+run_tests() {
+    bad=0
+    for t in test_cpu test_workloads "parbench selftest"; do
+        case $t in parbench*) prog=build-arm64-$1/$t ;; *) prog=build-arm64-$1/tests/$t ;; esac
+        log=build-arm64-$1/${t%% *}.log
+        # $prog is a program and its arguments, split on purpose.
+        # shellcheck disable=SC2086
+        if PB_SANITIZE=1 limited "$QEMU" -L "$SYSROOT" $prog >"$log" 2>&1; then
+            echo "-- $1: $t: $(grep -E 'passed, [0-9]+ failed' "$log" | tail -n 1)"
+        else
+            echo "-- $1: $t FAILED (log: $log)"
+            grep -E 'not ok|FAIL' "$log" | head -n 20
+            tail -n 1 "$log"
+            bad=1
+        fi
+    done
+    [ "$bad" -eq 0 ] || echo FAILED
+}
+
+failed=""
+built=""
 mkdir -p build-arm64-clang build-arm64-gcc
-check clang "$CLANG --target=$TRIPLE" -mcpu=apple-m1
-check gcc "$GCC" ""
+if build clang "$CLANG --target=$TRIPLE" -mcpu=apple-m1; then built="$built clang"; else failed="$failed clang-build"; fi
+if build gcc "$GCC" ""; then built="$built gcc"; else failed="$failed gcc-build"; fi
+
+# The test programs are mostly single-threaded under qemu, so the two builds run side by side.
+for name in $built; do
+    run_tests "$name" >"build-arm64-$name/tests.log" 2>&1 &
+done
+wait
+for name in $built; do
+    cat "build-arm64-$name/tests.log"
+    grep -q '^FAILED$' "build-arm64-$name/tests.log" && failed="$failed $name-tests"
+done
 
 if [ -n "$failed" ]; then
     echo "arm64-check: FAILED:$failed"
     exit 1
 fi
-echo "arm64-check: the cpu backend built with clang and gcc for $TRIPLE passes its tests under qemu"
+echo "arm64-check: the cpu backend built for $TRIPLE with clang and gcc passes its tests under qemu"

@@ -21,7 +21,7 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; return (
 fi
 PLATFORM_DEFS=-D_GNU_SOURCE
 [ "$(uname -s)" = Darwin ] && PLATFORM_DEFS=-D_DARWIN_C_SOURCE
-"$CLANG" -std=c11 -g -O1 $PLATFORM_DEFS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+"$CLANG" -std=c11 -g -O1 -ffp-contract=off $PLATFORM_DEFS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -o "$OUT/fuzz_json_read" fuzz/fuzz_json_read.c src/results/*.c src/report/compare.c \
     src/report/compare_format.c src/report/compare_stats.c src/core/status.c src/core/backend.c -lm || exit 2
 cp fuzz/corpus/* "$OUT/corpus/"

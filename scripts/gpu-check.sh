@@ -17,6 +17,8 @@ log=$dir/log.txt
 failed=""
 
 say() { echo "$*" | tee -a "$log"; }
+# GNU coreutils' timeout bounds each step; where it is missing (macOS) steps run unbounded.
+command -v timeout >/dev/null 2>&1 || timeout() { shift; "$@"; }
 
 # step NAME SECONDS CMD...: runs CMD under a time limit, its output to the terminal and the log.
 step() {
@@ -51,7 +53,7 @@ nvidia-smi >>"$log" 2>&1
 "$nvcc" --version >>"$log" 2>&1
 say "GPU: $gpu"
 
-jobs=$(nproc 2>/dev/null || echo 4)
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 4)
 # A clean build: objects from another machine carry its -march=native.
 step clean 60 make clean || true
 step build 300 make -j"$jobs" NVCC="$nvcc" all || { say "gpu-check: the build failed; see $log"; exit 1; }

@@ -1,3 +1,4 @@
+#!/bin/sh
 # CLI tests of the cuda backend. Without a GPU or driver, `list` says so and a run that names cuda
 # goes on with the other backends; with a GPU, the device is listed and tiny cases run on it.
 . tests/cli_lib.sh
@@ -5,7 +6,7 @@
 # For SANITIZE=1 builds on a machine with a GPU: the CUDA driver maps memory inside the range
 # AddressSanitizer protects as its shadow gap, and keeps a few allocations from its initialisation
 # to the end (google/sanitizers#629). Both settings are inert without a GPU or sanitizer.
-supp=$(mktemp)
+supp=$(mktemp "${TMPDIR:-/tmp}/pbcuda-XXXXXX")
 trap 'rm -f "$supp"' EXIT
 printf 'leak:libcuda\nleak:libcublas\n' >"$supp"
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}protect_shadow_gap=0"

@@ -3,11 +3,13 @@
 # fingerprint against stub Apple headers, the kernels' Metal expansion compiled as C++ against an
 # MSL shim and run on the CPU with the backend's launch plans, the Darwin build line, and broken
 # copies that each check must reject. Needs clang and clang++; skips with the reason otherwise.
+# The *_FLAGS strings below are lists of words, split on purpose where they are used.
+# shellcheck disable=SC2086
 . tests/cli_lib.sh
 BUILD=${PB_BUILD:-$(dirname "$PB_BIN")}
 CLANG=${PB_CLANG:-clang}
 CLANGXX=${PB_CLANGXX:-clang++}
-tmp=$(mktemp -d)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pbmetal-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 if ! command -v "$CLANG" >/dev/null 2>&1 || ! command -v "$CLANGXX" >/dev/null 2>&1; then
@@ -101,9 +103,9 @@ echo 'int main() { return 0; }' | "$CLANGXX" -fsanitize=thread -x c++ - -o "$tmp
 build_parts() {
     root=$PWD
     mkdir -p "$tmp/obj" &&
-        (cd "$tmp/obj" && "$CLANG" -std=c11 -O0 -D_GNU_SOURCE -c "$root"/src/core/*.c "$root"/src/workloads/*.c) &&
+        (cd "$tmp/obj" && "$CLANG" -std=c11 -O0 -ffp-contract=off -D_GNU_SOURCE -c "$root"/src/core/*.c "$root"/src/workloads/*.c) &&
         ar rcs "$tmp/lib.a" "$tmp/obj"/*.o &&
-        "$CLANGXX" -std=c++17 -O1 $TSAN -pthread -Wall -Wextra -Werror -Wno-unused-parameter -Wno-unknown-pragmas \
+        "$CLANGXX" -std=c++17 -O1 -ffp-contract=off $TSAN -pthread -Wall -Wextra -Werror -Wno-unused-parameter -Wno-unknown-pragmas \
             -Werror=unknown-attributes -isystem tests/msl_shim -c tests/msl_shim/run_kernels.cpp -o "$tmp/run_kernels.o"
 }
 link_harness() { # PLAN_SOURCE OUT
@@ -157,18 +159,18 @@ case "$link" in
     *) fail "make -n (Darwin) links the frameworks" "link line: $link" ;;
 esac
 out=$(darwin METAL=0)
-if echo "$out" | grep -q "metal_backend\|HAVE_METAL"; then
-    fail "make -n (Darwin) METAL=0 leaves the backend out" "$(echo "$out" | grep -m1 'metal_backend\|HAVE_METAL')"
+if echo "$out" | grep -Eq "metal_backend|HAVE_METAL"; then
+    fail "make -n (Darwin) METAL=0 leaves the backend out" "$(echo "$out" | grep -E 'metal_backend|HAVE_METAL' | head -n 1)"
 elif ! echo "$out" | grep -q -- "-framework IOKit -framework CoreFoundation"; then
     fail "make -n (Darwin) METAL=0 leaves the backend out" "the fingerprint's IOKit/CoreFoundation are missing"
 else
     ok "make -n (Darwin) METAL=0 leaves the backend out"
 fi
-out=$(make -n CUDA=0 BUILD="$tmp/linux" "$tmp/linux/parbench" 2>&1)
+out=$(make -n UNAME_S=Linux CUDA=0 BUILD="$tmp/linux" "$tmp/linux/parbench" 2>&1)
 if ! echo "$out" | grep -q -- "-o $tmp/linux/parbench "; then
     fail "make -n (Linux) builds nothing of Metal" "no link line: $(echo "$out" | tail -3)"
-elif echo "$out" | grep -q "framework\|metal_backend\|HAVE_METAL"; then
-    fail "make -n (Linux) builds nothing of Metal" "$(echo "$out" | grep -m1 'framework\|metal_backend\|HAVE_METAL')"
+elif echo "$out" | grep -Eq "framework|metal_backend|HAVE_METAL"; then
+    fail "make -n (Linux) builds nothing of Metal" "$(echo "$out" | grep -E 'framework|metal_backend|HAVE_METAL' | head -n 1)"
 else
     ok "make -n (Linux) builds nothing of Metal"
 fi

@@ -1,3 +1,4 @@
+#!/bin/sh
 # CLI tests of the opencl backend: with no driver installed `list` says how to get one and a run
 # goes on without it; with a device (PoCL here), a tiny run saves opencl results that carry kernel
 # (device-timer) and end-to-end times, labelled opencl-cpu when the device is a CPU.
@@ -22,7 +23,7 @@ else
 fi
 
 if echo "$listing" | grep -q 'opencl  *ready'; then
-    out=$(mktemp)
+    out=$(mktemp "${TMPDIR:-/tmp}/pbopencl-XXXXXX")
     expect "tiny run on every OpenCL device" 0 'Saved' -- \
         "$PB_BIN" run --preset tiny -w sgemm,reduce,histogram -b opencl -o "$out"
     expect "results carry device kernel times" 0 '"timer": *"device"' -- cat "$out"

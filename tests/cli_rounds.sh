@@ -1,8 +1,10 @@
 #!/bin/sh
 # CLI tests of measuring in rounds: the options, what the result file records per round, and what
 # the run prints under its table.
+# ok and fail always succeed, so `A && ok ... || fail ...` is an if/else here.
+# shellcheck disable=SC2015
 . tests/cli_lib.sh
-tmp=$(mktemp -d)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pbrounds-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 expect "rounds zero" 2 "--rounds" -- "$PB_BIN" run --rounds 0 --no-save

@@ -1,8 +1,9 @@
+#!/bin/sh
 # CLI tests of run, list, info, selftest and bad input: exit codes, one-line messages, result
 # files written whole or not at all, and Ctrl-C saving what was measured.
 . tests/cli_lib.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pbrun-XXXXXX")
+trap 'chmod 700 "$tmp/ro" 2>/dev/null; rm -rf "$tmp"' EXIT
 case $PB_BIN in /*) abs_bin=$PB_BIN ;; *) abs_bin=$PWD/$PB_BIN ;; esac
 
 expect "version" 0 '^parbench [0-9]+\.[0-9]+' -- "$PB_BIN" --version
@@ -22,13 +23,29 @@ expect "threads malformed" 2 "'two' is not a whole number" -- "$PB_BIN" run --th
 expect "missing value" 2 "needs a value" -- "$PB_BIN" run -o
 expect "unwritable dir" 2 "does not exist" -- "$PB_BIN" run --preset tiny -o "$tmp/no/such/dir/r.json"
 expect "output is a dir" 2 "is a directory" -- "$PB_BIN" run --preset tiny -o "$tmp"
-expect "unwritable dir" 2 "not writable" -- "$PB_BIN" run --preset tiny -o /proc/parbench-r.json
+: >"$tmp/file"
+expect "parent is a file" 2 "does not exist" -- "$PB_BIN" run --preset tiny -o "$tmp/file/r.json"
+# A directory this user cannot write to: one without write permission, where that stops the user
+# (root ignores it), else a read-only file system where there is one (/proc on Linux).
+mkdir "$tmp/ro" && chmod 500 "$tmp/ro"
+if ! (: >"$tmp/ro/probe") 2>/dev/null; then
+    ro=$tmp/ro
+elif [ -d /proc/self ] && ! (: >/proc/parbench-probe) 2>/dev/null; then
+    ro=/proc
+else
+    ro=
+fi
+if [ -n "$ro" ]; then
+    expect "unwritable dir" 2 "not writable" -- "$PB_BIN" run --preset tiny -o "$ro/parbench-r.json"
+else
+    skip "unwritable dir" "no directory here that this user cannot write to"
+fi
 # Each error is one line.
 lines=$("$PB_BIN" run --threads 0 2>&1 | wc -l)
-[ "$lines" -eq 1 ] && ok "error is one line" || fail "error is one line" "$lines lines"
+if [ "$lines" -eq 1 ]; then ok "error is one line"; else fail "error is one line" "$lines lines"; fi
 # No partial file after a usage error.
 "$PB_BIN" run --threads 0 -o "$tmp/bad.json" >/dev/null 2>&1
-[ ! -e "$tmp/bad.json" ] && ok "no file on bad input" || fail "no file on bad input" "file exists"
+if [ ! -e "$tmp/bad.json" ]; then ok "no file on bad input"; else fail "no file on bad input" "file exists"; fi
 
 expect "list" 0 'Backends:' -- "$PB_BIN" list
 expect "list shows cpu" 0 'cpu +ready' -- "$PB_BIN" list
@@ -38,11 +55,18 @@ expect "info extra arg" 2 "unexpected argument" -- "$PB_BIN" info bogus
 # A tiny run writes a valid, complete result file and tells how to compare it.
 expect "run tiny" 0 'parbench compare' -- "$PB_BIN" run --preset tiny -o "$tmp/tiny.json"
 if [ -f "$tmp/tiny.json" ]; then
-    grep -q '"schema": "parbench-result"' "$tmp/tiny.json" && grep -q '"complete": true' "$tmp/tiny.json" &&
-        ok "result file complete" || fail "result file complete" "missing schema or complete"
-    grep -q '"role": "cpu-all"' "$tmp/tiny.json" && grep -q '"role": "cpu-1"' "$tmp/tiny.json" &&
-        ok "result file has both roles" || fail "result file has both roles" "roles missing"
-    ls "$tmp" | grep -q '\.tmp\.' && fail "no temp file left" "$(ls "$tmp")" || ok "no temp file left"
+    if grep -q '"schema": "parbench-result"' "$tmp/tiny.json" && grep -q '"complete": true' "$tmp/tiny.json"; then
+        ok "result file complete"
+    else
+        fail "result file complete" "missing schema or complete"
+    fi
+    if grep -q '"role": "cpu-all"' "$tmp/tiny.json" && grep -q '"role": "cpu-1"' "$tmp/tiny.json"; then
+        ok "result file has both roles"
+    else
+        fail "result file has both roles" "roles missing"
+    fi
+    set -- "$tmp"/*.tmp.*
+    if [ -e "$1" ]; then fail "no temp file left" "$*"; else ok "no temp file left"; fi
     expect "result file reads back" 0 'no noticeable difference' -- "$PB_BIN" compare "$tmp/tiny.json" "$tmp/tiny.json"
 else
     fail "result file complete" "no file written"
@@ -50,11 +74,13 @@ fi
 
 # A bad backend name leaves nothing behind, not even the results/ directory.
 (cd "$tmp" && mkdir empty && cd empty && "$abs_bin" run -b vulkan >/dev/null 2>&1)
-[ -z "$(ls -A "$tmp/empty")" ] && ok "no results dir on bad input" || fail "no results dir on bad input" "$(ls -A "$tmp/empty")"
+left=$(ls -A "$tmp/empty")
+if [ -z "$left" ]; then ok "no results dir on bad input"; else fail "no results dir on bad input" "$left"; fi
 
 # Default path: results/<label>-<stamp>.json under the working directory.
 (cd "$tmp" && "$abs_bin" run --preset tiny -w triad --label "my box" >/dev/null 2>&1)
-ls "$tmp"/results/my-box-*.json >/dev/null 2>&1 && ok "default result path" || fail "default result path" "$(ls -R "$tmp" | head)"
+set -- "$tmp"/results/my-box-*.json
+if [ -f "$1" ]; then ok "default result path"; else fail "default result path" "$(find "$tmp" | head)"; fi
 
 # Ctrl-C: the run stops, saves the cases measured so far, marks the file incomplete, exits 1.
 "$PB_BIN" run --preset quick -w sgemm,triad,nbody,mandelbrot -b cpu -o "$tmp/int.json" >"$tmp/int.out" 2>&1 &
@@ -70,8 +96,11 @@ if [ "$rc" -eq 1 ] && grep -q '"complete": false' "$tmp/int.json" 2>/dev/null; t
 else
     fail "interrupt saves incomplete" "exit $rc; $(tail -3 "$tmp/int.out")"
 fi
-grep -q '"status": "ok"' "$tmp/int.json" 2>/dev/null && ok "interrupt keeps measured cases" ||
+if grep -q '"status": "ok"' "$tmp/int.json" 2>/dev/null; then
+    ok "interrupt keeps measured cases"
+else
     fail "interrupt keeps measured cases" "no ok case in the file"
+fi
 
 expect "selftest" 0 '[0-9]+ passed, 0 failed' -- "$PB_BIN" selftest
 finish

@@ -1,3 +1,4 @@
+#!/bin/sh
 # tools/scale_result, the helper of `make bench-verdicts`: a result file made FACTOR times faster
 # changes exactly the times and the rate of its ok results, and bad arguments exit 2 with a message.
 . tests/cli_lib.sh

@@ -61,7 +61,9 @@ int main(void)
     return !(asked == CLOCK_UPTIME_RAW && t > 1234.567890 && t < 1234.567891);
 }
 EOF
-if command -v "$CC" >/dev/null 2>&1 &&
+if [ "$(uname -s)" = Darwin ]; then
+    skip "on macOS the timer reads CLOCK_UPTIME_RAW in nanoseconds" "on macOS the real clock is the one measured above"
+elif command -v "$CC" >/dev/null 2>&1 &&
     "$CC" -std=c11 -D__APPLE__ -iquote src/core -iquote "$tmp" -include "$tmp/apple_clock.h" \
         -o "$tmp/apple_units" "$tmp/apple_units.c" src/core/timer.c >"$tmp/units.log" 2>&1; then
     if "$tmp/apple_units" >"$tmp/units.out" 2>&1; then

@@ -8,12 +8,14 @@ tally() { # $1: name, $2: output file, $3: exit code
     if [ -z "$line" ]; then
         echo "!! $1 exited $3 without a result line"; cat "$2"; failed=$((failed + 1)); broken="$broken $1"; return
     fi
+    # $line is split into its words on purpose.
+    # shellcheck disable=SC2086
     set -- $line "$1" "$3"
     p=$2; f=$4; s=$6
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
     [ "$f" -eq 0 ] || broken="$broken $8"
 }
-out=$(mktemp)
+out=$(mktemp "${TMPDIR:-/tmp}/pbtest-XXXXXX")
 for t in "$BUILD"/tests/test_*; do
     case "$t" in *.d|*.o|*.dSYM) continue ;; esac
     [ -x "$t" ] || continue

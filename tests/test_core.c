@@ -156,7 +156,9 @@ static void test_run_options(void)
 /* A fake backend running the triad on the host: `mode` selects correct, wrong or slow output. */
 typedef struct fake_case {
     pb_problem *problem;
-    int mode; /* 0 correct, 1 corrupt one element, 2 fail launches after the warm-up */
+    int mode; /* 0 correct, 1 corrupt one element, 2 fail launches after the warm-up, 3 a device
+               * timer in the wrong unit (40x short), 4 a device timer longer than the host's window,
+               * 5 a device timer that agrees with the host */
     int launches;
 } fake_case;
 
@@ -221,8 +223,10 @@ static pb_status fake_case_run(void *kase, int launches, double *seconds, int *d
     c->launches += launches;
     if (fake_interrupt_after && c->launches >= fake_interrupt_after)
         fake_interrupt = 1;
-    *seconds = pb_time_now() - t0;
-    *device_timer = 0;
+    double host = pb_time_now() - t0;
+    static const double device_scale[] = { 0, 0, 0, 1.0 / 40, 2.0, 0.95 };
+    *seconds = c->mode >= 3 ? host * device_scale[c->mode] : host;
+    *device_timer = c->mode >= 3;
     return PB_OK;
 }
 static void fake_case_destroy(void *kase) { free(kase); }
@@ -266,6 +270,7 @@ static void free_result(pb_result *r)
     free(r->samples_s);
     free(r->sample_rounds);
     free(r->round_states);
+    free(r->other_clock_s);
     free(r->e2e_samples_s);
 }
 
@@ -299,6 +304,29 @@ static void test_runner_measures_a_correct_case(void)
         CHECK_MSG(seen[k], "round %d has no sample", k);
     CHECK(strcmp(r.rounds_stop, "settled") == 0 || strcmp(r.rounds_stop, "round-cap") == 0);
     CHECK(r.round_states && r.round_states[0].seconds > 0);
+    free_result(&r);
+}
+
+/* Device timers are cross-checked with the host clock around every batch (issue 11): one in the
+ * wrong unit, or longer than the host's window, is not trusted, and the case falls back to the
+ * host clock with both clocks' samples and the reason kept. */
+static void test_runner_checks_device_timers(void)
+{
+    pb_result r;
+    CHECK(run_fake(3, &r, 0) == PB_OK);
+    CHECK_MSG(r.status == PB_CASE_OK, "%s", r.reason);
+    CHECK_STR(r.timer, "host");
+    CHECK_MSG(strstr(r.timer_note, "less than the host clock") != NULL, "%s", r.timer_note);
+    CHECK(r.nother_clock == r.nsamples && r.other_clock_s && r.other_clock_s[0] < r.samples_s[0] / 20);
+    free_result(&r);
+    CHECK(run_fake(4, &r, 0) == PB_OK);
+    CHECK_STR(r.timer, "host");
+    CHECK_MSG(strstr(r.timer_note, "the host clock saw take") != NULL, "%s", r.timer_note);
+    free_result(&r);
+    CHECK(run_fake(5, &r, 0) == PB_OK);
+    CHECK_STR(r.timer, "device");
+    CHECK(r.timer_note[0] == '\0');
+    CHECK(r.nother_clock == r.nsamples && r.other_clock_s && r.other_clock_s[0] >= r.samples_s[0]);
     free_result(&r);
 }
 
@@ -375,6 +403,7 @@ static const pbtest_case tests[] = {
     { "runner_reports_a_launch_error", test_runner_reports_a_launch_error },
     { "runner_stops_when_interrupted", test_runner_stops_when_interrupted },
     { "runner_stopping_rule", test_runner_stopping_rule },
+    { "runner_checks_device_timers", test_runner_checks_device_timers },
 };
 
 PBTEST_MAIN(tests)

@@ -31,6 +31,13 @@ static double pb_one_core_rate(const pb_resultset *set, const pb_result *r)
     return 0;
 }
 
+/* An end-to-end rate above the kernel-only rate: one of the two timings is wrong. */
+static int pb_e2e_faster(const pb_result *r)
+{
+    return r->status == PB_CASE_OK && r->ne2e > 0 && r->e2e_median_s > 0 && r->median_s > 0 &&
+           r->e2e_median_s < r->median_s;
+}
+
 int pb_cli_any_failed(const pb_resultset *set)
 {
     for (int i = 0; i < set->nresults; i++)
@@ -61,7 +68,8 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
                 snprintf(mad, sizeof mad, "%.1f%%", 100 * (exp(r->round_spread) - 1));
             snprintf(rate, sizeof rate, "%.2f %s", r->rate_value, r->rate_unit);
             if (r->ne2e > 0 && r->e2e_median_s > 0)
-                snprintf(e2e, sizeof e2e, "%.2f %s", r->work / 1e9 / r->e2e_median_s, r->rate_unit);
+                snprintf(e2e, sizeof e2e, "%.2f %s%s", r->work / 1e9 / r->e2e_median_s, r->rate_unit,
+                         pb_e2e_faster(r) ? "!" : "");
             double one = pb_one_core_rate(set, r);
             if (one > 0)
                 snprintf(speed, sizeof speed, "%.2fx", r->rate_value / one);
@@ -72,9 +80,10 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
         char thr[16] = "-";
         if (r->threads > 0)
             snprintf(thr, sizeof thr, "%d", r->threads);
+        int noted = r->reason[0] || r->timer_note[0] || pb_e2e_faster(r);
         fprintf(out, "%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s  %s%s\n", r->workload, sw, size, r->backend,
-                r->role, thr, med, mad, rate, e2e, speed, check, r->reason[0] ? " *" : "");
-        notes += r->reason[0] != '\0';
+                r->role, thr, med, mad, rate, e2e, speed, check, noted ? " *" : "");
+        notes += noted;
     }
     if (!notes)
         return;
@@ -83,6 +92,13 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
         const pb_result *r = &set->results[i];
         if (r->reason[0])
             fprintf(out, "* %s on %s %s: %s\n", r->workload, r->backend, r->role, r->reason);
+        if (r->timer_note[0])
+            fprintf(out, "* %s on %s %s: timed on the host clock: %s\n", r->workload, r->backend, r->role,
+                    r->timer_note);
+        if (pb_e2e_faster(r))
+            fprintf(out, "* %s on %s %s: end-to-end (!) faster than kernel-only: one of the two timings is wrong, "
+                         "or the end-to-end launches overlapped\n",
+                    r->workload, r->backend, r->role);
     }
 }
 

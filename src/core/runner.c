@@ -104,16 +104,40 @@ static int pb_runner_verify(const pb_backend *backend, void *kase, const pb_vari
     return 1;
 }
 
-/* Times one sample of `launches` launches; seconds per launch in *per_launch. */
-static pb_status pb_runner_sample(const pb_backend *backend, void *kase, int launches,
-                                  double *per_launch, int *device_timer, pb_msg *msg)
+/* Times one sample of `launches` launches; seconds per launch in *per_launch, and on the host
+ * clock around the whole batch (launches and synchronisation) in *host_per_launch. */
+static pb_status pb_runner_sample(const pb_backend *backend, void *kase, int launches, double *per_launch,
+                                  int *device_timer, double *host_per_launch, pb_msg *msg)
 {
-    double total = 0;
+    double total = 0, t0 = pb_time_now();
     *device_timer = 0;
     pb_status st = backend->case_run(kase, launches, &total, device_timer, msg);
-    if (st == PB_OK)
+    double host = pb_time_now() - t0;
+    if (st == PB_OK) {
         *per_launch = total / launches;
+        if (host_per_launch)
+            *host_per_launch = host / launches;
+    }
     return st;
+}
+
+/* A device timer is trusted only while it agrees with the host clock around the same batch: the
+ * work happens inside the host's window, so a longer device time is wrong, and one more than
+ * PB_DEVICE_TIMER_MAX_GAP times shorter is in the wrong unit (Apple's OpenCL is reported to count
+ * in 41.67 ns ticks) or measures a queue, not the work. Writes the reason when it is not. */
+#define PB_DEVICE_TIMER_MAX_GAP 20.0
+static int pb_runner_timer_agrees(double device, double host, char *why, size_t size)
+{
+    /* 2% and 20 us of slack for the two clocks' resolution and the launch around the work. */
+    if (device > 1.02 * host + 20e-6) {
+        snprintf(why, size, "the device timer read %.3g s for a batch the host clock saw take %.3g s", device, host);
+        return 0;
+    }
+    if (device * PB_DEVICE_TIMER_MAX_GAP < host) {
+        snprintf(why, size, "the device timer read %.1fx less than the host clock around the same batch", host / device);
+        return 0;
+    }
+    return 1;
 }
 
 /* Chooses launches per sample so that one sample lasts at least opts->min_sample_s. */
@@ -123,7 +147,7 @@ static pb_status pb_runner_calibrate(const pb_backend *backend, void *kase, cons
     int n = 1, timer;
     for (int round = 0; round < 6; round++) {
         double t;
-        pb_status st = pb_runner_sample(backend, kase, n, &t, &timer, msg);
+        pb_status st = pb_runner_sample(backend, kase, n, &t, &timer, NULL, msg);
         if (st != PB_OK)
             return st;
         /* A batch must clear the target with a 20% margin: a calibration sample slowed by noise
@@ -138,21 +162,25 @@ static pb_status pb_runner_calibrate(const pb_backend *backend, void *kase, cons
 }
 
 /* Appends one sample of round `round`, growing the arrays by doubling. */
-static pb_status pb_runner_keep(pb_runner_case *c, double seconds, int round, pb_msg *msg)
+static pb_status pb_runner_keep(pb_runner_case *c, double seconds, double host, int round, pb_msg *msg)
 {
     if (c->nsamples == c->cap) {
         int ncap = c->cap ? 2 * c->cap : 64;
         double *s = realloc(c->samples, (size_t)ncap * sizeof *s);
         if (s)
             c->samples = s;
+        double *h = realloc(c->host, (size_t)ncap * sizeof *h);
+        if (h)
+            c->host = h;
         int *r = realloc(c->sample_rounds, (size_t)ncap * sizeof *r);
         if (r)
             c->sample_rounds = r;
-        if (!s || !r)
+        if (!s || !h || !r)
             return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory for samples");
         c->cap = ncap;
     }
     c->samples[c->nsamples] = seconds;
+    c->host[c->nsamples] = host;
     c->sample_rounds[c->nsamples] = round;
     c->nsamples++;
     return PB_OK;
@@ -211,7 +239,7 @@ pb_status pb_runner_setup(pb_runner_case *c, const pb_backend *backend, void *ct
     }
     double t;
     /* The warm-up launch also compiles kernels and faults pages in; its output is what we verify. */
-    st = pb_runner_sample(backend, c->kase, 1, &t, &c->device_timer, &msg);
+    st = pb_runner_sample(backend, c->kase, 1, &t, &c->device_timer, NULL, &msg);
     if (st != PB_OK) {
         pb_runner_fail(out, PB_CASE_FAILED, "the warm-up launch failed", &msg);
     } else if (pb_runner_verify(backend, c->kase, variant, problem, opts, out) && !opts->verify_only) {
@@ -255,7 +283,7 @@ pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg 
     int timer, round = c->rounds, taken = 0;
     double started = pb_time_now();
     /* Untimed: the first launch of a round pays for whatever ran in between (caches, clocks). */
-    pb_status st = pb_runner_sample(c->backend, c->kase, 1, &t, &timer, msg);
+    pb_status st = pb_runner_sample(c->backend, c->kase, 1, &t, &timer, NULL, msg);
     if (st != PB_OK)
         return st;
     pb_state_snap before, after;
@@ -266,9 +294,13 @@ pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg 
             st = PB_ERR_INTERRUPTED;
             break;
         }
-        st = pb_runner_sample(c->backend, c->kase, c->launches, &t, &c->device_timer, msg);
+        double host;
+        st = pb_runner_sample(c->backend, c->kase, c->launches, &t, &c->device_timer, &host, msg);
+        if (st == PB_OK && c->device_timer && !c->timer_note[0] &&
+            !pb_runner_timer_agrees(t * c->launches, host * c->launches, c->timer_note, sizeof c->timer_note))
+            c->untrusted = 1;
         if (st == PB_OK)
-            st = pb_runner_keep(c, t, round, msg);
+            st = pb_runner_keep(c, t, host, round, msg);
         if (st != PB_OK)
             break;
         taken++;
@@ -311,10 +343,11 @@ void pb_runner_discard(pb_runner_case *c)
 {
     pb_runner_close(c);
     free(c->samples);
+    free(c->host);
     free(c->sample_rounds);
     free(c->states);
     free(c->e2e);
-    c->samples = c->e2e = NULL;
+    c->samples = c->host = c->e2e = NULL;
     c->sample_rounds = NULL;
     c->states = NULL;
     c->nsamples = c->cap = c->ne2e = c->rounds = 0;
@@ -357,8 +390,14 @@ pb_status pb_runner_finish(pb_runner_case *c, const pb_runner_opts *opts, const 
     } else {
         out->rounds = c->rounds;
         pb_strlcpy(out->rounds_stop, stop, sizeof out->rounds_stop);
-        pb_strlcpy(out->timer, c->device_timer ? "device" : "host", sizeof out->timer);
-        st = pb_result_set_samples(out, c->samples, c->sample_rounds, c->nsamples, &msg);
+        /* A device timer that disagreed with the host clock once is not trusted for any sample:
+         * the host clock's samples stand instead, and both are kept with the reason. */
+        int device = c->device_timer && !c->untrusted;
+        pb_strlcpy(out->timer, device ? "device" : "host", sizeof out->timer);
+        pb_strlcpy(out->timer_note, c->timer_note, sizeof out->timer_note);
+        st = pb_result_set_samples(out, c->untrusted ? c->host : c->samples, c->sample_rounds, c->nsamples, &msg);
+        if (st == PB_OK && c->device_timer)
+            st = pb_result_set_other_clock(out, c->untrusted ? c->samples : c->host, c->nsamples, &msg);
         if (st == PB_OK)
             st = pb_result_set_round_states(out, c->states, c->rounds, &msg);
         if (st == PB_OK && c->ne2e > 0)

@@ -44,6 +44,9 @@ typedef struct pb_runner_case {
     int live;                   /* set up and verified: takes rounds */
     int rounds;                 /* rounds with samples so far */
     double *samples;            /* seconds per launch */
+    double *host;               /* the same samples on the host clock around the batch */
+    int untrusted;              /* the device timer disagreed with the host clock */
+    char timer_note[160];       /* why */
     int *sample_rounds;         /* each sample's round (0..rounds-1) */
     int nsamples, cap;
     pb_round_state *states;     /* the machine's state in each round */

@@ -338,6 +338,7 @@ static void pb_json_write_result(pb_json_writer *w, const pb_result *r)
     pb_json_number(w, "work", r->work);
     pb_json_int(w, "iterations_per_sample", r->iterations_per_sample);
     pb_json_string(w, "timer", r->timer);
+    pb_json_string(w, "timer_note", r->timer_note[0] ? r->timer_note : NULL);
     pb_json_number_array(w, "samples_s", r->samples_s, r->nsamples);
     if (r->sample_rounds) {
         pb_json_array_begin_inline(w, "sample_rounds");
@@ -360,6 +361,8 @@ static void pb_json_write_result(pb_json_writer *w, const pb_result *r)
     pb_json_number(w, "min_s", r->min_s);
     pb_json_number(w, "cv", r->cv);
     pb_json_bool(w, "unstable", r->unstable);
+    if (r->nother_clock > 0)
+        pb_json_number_array(w, "other_clock_samples_s", r->other_clock_s, r->nother_clock);
     if (r->ne2e > 0) {
         pb_json_number_array(w, "e2e_samples_s", r->e2e_samples_s, r->ne2e);
         pb_json_number(w, "e2e_median_s", r->e2e_median_s);

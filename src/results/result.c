@@ -46,6 +46,7 @@ void pb_resultset_free(pb_resultset *set)
     for (int i = 0; i < set->nresults; i++) {
         free(set->results[i].samples_s);
         free(set->results[i].sample_rounds);
+        free(set->results[i].other_clock_s);
         free(set->results[i].round_states);
         free(set->results[i].e2e_samples_s);
     }
@@ -140,6 +141,11 @@ pb_status pb_result_set_round_states(pb_result *r, const pb_round_state *states,
     r->round_states = copy;
     r->nround_states = n;
     return PB_OK;
+}
+
+pb_status pb_result_set_other_clock(pb_result *r, const double *samples, int n, pb_msg *msg)
+{
+    return pb_copy_samples(&r->other_clock_s, &r->nother_clock, samples, n, msg);
 }
 
 pb_status pb_result_set_e2e_samples(pb_result *r, const double *samples, int n, pb_msg *msg)

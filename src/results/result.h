@@ -43,6 +43,10 @@ typedef struct pb_result {
     double work;            /* rate units x 1e9 per launch */
     int iterations_per_sample;
     char timer[8];          /* "host" or "device" */
+    char timer_note[160];   /* why a device timer was not trusted ("" when it was, or none ran) */
+    double *other_clock_s;  /* device-timed cases: each sample on the other clock (host when
+                             * timer is "device", device when the device timer was not trusted) */
+    int nother_clock;
     double *samples_s;      /* seconds per launch, one per sample */
     int *sample_rounds;     /* the round of each sample (schema 2); NULL in schema 1 files */
     int nsamples;
@@ -107,6 +111,7 @@ pb_device_record *pb_resultset_add_device(pb_resultset *set);
 /* Copies n samples into a freshly allocated array owned by the result; `rounds` (may be NULL) gives
  * each sample's round. */
 pb_status pb_result_set_samples(pb_result *r, const double *samples, const int *rounds, int n, pb_msg *msg);
+pb_status pb_result_set_other_clock(pb_result *r, const double *samples, int n, pb_msg *msg);
 /* Copies n round states into an array owned by the result. */
 pb_status pb_result_set_round_states(pb_result *r, const pb_round_state *states, int n, pb_msg *msg);
 

@@ -378,6 +378,7 @@ static const pb_field pb_result_fields[] = {
     PB_FIELD(pb_result, "work", PB_FIELD_DOUBLE, work, 0),
     PB_FIELD(pb_result, "iterations_per_sample", PB_FIELD_INT, iterations_per_sample, 0),
     PB_FIELD(pb_result, "timer", PB_FIELD_NAME, timer, 0),
+    PB_FIELD(pb_result, "timer_note", PB_FIELD_STRING, timer_note, 0),
     PB_FIELD(pb_result, "median_s", PB_FIELD_DOUBLE, median_s, 0),
     PB_FIELD(pb_result, "mad_s", PB_FIELD_DOUBLE, mad_s, 0),
     PB_FIELD(pb_result, "min_s", PB_FIELD_DOUBLE, min_s, 0),
@@ -426,7 +427,7 @@ static int pb_plausible_seconds(double s)
 
 /* A sample array: numbers of seconds within the believable bounds. */
 static int pb_map_samples(pb_mapper *m, const pb_json_value *obj, const char *where, const char *key,
-                          int required, pb_result *r, int e2e)
+                          int required, pb_result *r, int e2e /* 0 samples, 1 end-to-end, 2 other clock */)
 {
     int ok;
     const pb_json_value *arr = pb_map_member(m, obj, where, key, required, &ok);
@@ -455,8 +456,9 @@ static int pb_map_samples(pb_mapper *m, const pb_json_value *obj, const char *wh
         }
         v[i] = x->u.number.value;
     }
-    pb_status st = e2e ? pb_result_set_e2e_samples(r, v, (int)n, m->msg)
-                       : pb_result_set_samples(r, v, NULL, (int)n, m->msg);
+    pb_status st = e2e == 1 ? pb_result_set_e2e_samples(r, v, (int)n, m->msg)
+                   : e2e == 2 ? pb_result_set_other_clock(r, v, (int)n, m->msg)
+                              : pb_result_set_samples(r, v, NULL, (int)n, m->msg);
     free(v);
     if (st != PB_OK)
         m->status = st;
@@ -586,6 +588,7 @@ static int pb_map_result(pb_mapper *m, const pb_json_value *v, const char *where
     if (!pb_map_fields(m, v, where, pb_result_fields, PB_COUNT(pb_result_fields), r) ||
         !pb_map_size(m, v, where, r) || !pb_map_samples(m, v, where, "samples_s", 1, r, 0) ||
         !pb_map_samples(m, v, where, "e2e_samples_s", 0, r, 1) ||
+        !pb_map_samples(m, v, where, "other_clock_samples_s", 0, r, 2) ||
         !pb_map_object(m, v, where, "rate", 0, &rate) ||
         !pb_map_fields(m, rate, where, pb_rate_fields, PB_COUNT(pb_rate_fields), r) ||
         !pb_map_object(m, v, where, "check", 0, &check) ||

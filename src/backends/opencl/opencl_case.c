@@ -434,11 +434,22 @@ static pb_status pb_cl_enqueue(pb_cl_case *c, const pb_cl_step *s, cl_event *eve
     return PB_OK;
 }
 
-/* Waits for the events, adds their device-side durations to *ns and releases them. */
+static int pb_cl_cmp_span(const void *x, const void *y)
+{
+    cl_ulong a = ((const cl_ulong *)x)[0], b = ((const cl_ulong *)y)[0];
+    return (a > b) - (a < b);
+}
+
+/* Waits for the events, adds the device time they cover to *ns and releases them. The time covered
+ * is the union of their [start, end] spans, not the sum of their lengths: PoCL's CPU device marks a
+ * command started while the one before it still runs, so summed lengths counted overlapping time
+ * twice and made kernel-only times longer than end-to-end ones. */
 static pb_status pb_cl_collect(cl_event *events, int n, double *ns, pb_msg *msg)
 {
     cl_int err = n > 0 ? clWaitForEvents((cl_uint)n, events) : CL_SUCCESS;
     const char *call = "clWaitForEvents";
+    cl_ulong spans[PB_CL_EVENT_BATCH][2];
+    int m = 0;
     for (int i = 0; i < n; i++) {
         cl_ulong start = 0, end = 0;
         if (err == CL_SUCCESS) {
@@ -446,14 +457,25 @@ static pb_status pb_cl_collect(cl_event *events, int n, double *ns, pb_msg *msg)
             err = clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_START, sizeof start, &start, NULL);
             if (err == CL_SUCCESS)
                 err = clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_END, sizeof end, &end, NULL);
-            *ns += end > start ? (double)(end - start) : 0.0;
+            if (err == CL_SUCCESS && end > start) {
+                spans[m][0] = start;
+                spans[m][1] = end;
+                m++;
+            }
         }
         clReleaseEvent(events[i]);
+    }
+    qsort(spans, (size_t)m, sizeof spans[0], pb_cl_cmp_span);
+    for (int i = 0; i < m;) {
+        cl_ulong from = spans[i][0], to = spans[i][1];
+        for (i++; i < m && spans[i][0] <= to; i++)
+            to = spans[i][1] > to ? spans[i][1] : to;
+        *ns += (double)(to - from);
     }
     return err == CL_SUCCESS ? PB_OK : pb_cl_fail(msg, call, err);
 }
 
-/* Kernel time from the profiling events, summed over every kernel of every launch. */
+/* Kernel time from the profiling events: the device time covered by every kernel of every launch. */
 pb_status pb_cl_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg)
 {
     pb_cl_case *c = kase;
