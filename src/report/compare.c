@@ -163,12 +163,17 @@ static int pb_same_samples(const pb_result *a, const pb_result *b)
 
 /* The round method (schema 2): each side's rounds are independent units; the log ratio is the
  * difference of the mean log round medians, with Welch's t interval and test. */
-static pb_status pb_compare_rounds(pb_compare_case *c, const double *la, int ka, const double *lb, int kb)
+static pb_status pb_compare_rounds(const pb_comparison *cmp, pb_compare_case *c, const double *la, int ka,
+                                   const double *lb, int kb)
 {
     double ma, sa, mb, sb;
     pb_stats_mean_sd(la, ka, &ma, &sa);
     pb_stats_mean_sd(lb, kb, &mb, &sb);
-    double va = sa * sa / ka, vb = sb * sb / kb;
+    /* Each side's variance: its rounds' scatter over their number, plus the run's drift, which
+     * does not average out (another run may find the machine anywhere in that range). */
+    double ra = sa * sa / ka, rb = sb * sb / kb;
+    double da = cmp->drift_a * cmp->drift_a, db = cmp->drift_b * cmp->drift_b;
+    double va = ra + da, vb = rb + db;
     /* Each side's typical time is the geometric mean of its round medians, so the rates, the
      * ratio and the all-core decomposition all rest on the same numbers. */
     c->median_a = exp(ma);
@@ -177,7 +182,12 @@ static pb_status pb_compare_rounds(pb_compare_case *c, const double *la, int ka,
     c->rate_b = pb_rate(c->b, c->median_b);
     c->log_ratio = ma - mb;
     c->se = sqrt(va + vb);
-    c->df = pb_stats_welch_df(va, ka, vb, kb);
+    /* Welch-Satterthwaite over the four variance components. */
+    double parts[4][2] = { { ra, ka - 1.0 }, { rb, kb - 1.0 }, { da, cmp->drift_df_a }, { db, cmp->drift_df_b } };
+    double den = 0;
+    for (int i = 0; i < 4; i++)
+        den += parts[i][1] > 0 ? parts[i][0] * parts[i][0] / parts[i][1] : 0;
+    c->df = den > 0 ? (va + vb) * (va + vb) / den : ka + kb - 2.0;
     c->ratio = exp(c->log_ratio);
     c->method = "rounds";
     if (c->se == 0) {
@@ -226,7 +236,7 @@ static pb_status pb_compare_window(pb_compare_case *c, pb_msg *msg)
 }
 
 /* Fills the statistics of a matched pair. */
-static pb_status pb_compare_one(pb_compare_case *c, double threshold, pb_msg *msg)
+static pb_status pb_compare_one(const pb_comparison *cmp, pb_compare_case *c, double threshold, pb_msg *msg)
 {
     const pb_result *a = c->a, *b = c->b;
     pb_status st;
@@ -281,7 +291,7 @@ static pb_status pb_compare_one(pb_compare_case *c, double threshold, pb_msg *ms
         c->p_value = 1;
         c->method = "rounds";
     } else {
-        st = ka >= 2 && kb >= 2 ? pb_compare_rounds(c, la, ka, lb, kb) : pb_compare_window(c, msg);
+        st = ka >= 2 && kb >= 2 ? pb_compare_rounds(cmp, c, la, ka, lb, kb) : pb_compare_window(c, msg);
     }
     free(la);
     free(lb);
@@ -588,7 +598,7 @@ static pb_status pb_compare_pairs(pb_comparison *cmp, const int *match_a, const 
 static pb_status pb_compare_cases(pb_comparison *cmp, pb_msg *msg)
 {
     for (int i = 0; i < cmp->ncases; i++) {
-        pb_status st = pb_compare_one(&cmp->cases[i], cmp->threshold, msg);
+        pb_status st = pb_compare_one(cmp, &cmp->cases[i], cmp->threshold, msg);
         if (st != PB_OK)
             return st;
     }
@@ -620,6 +630,8 @@ pb_status pb_compare_build(const pb_resultset *a, const char *name_a, const pb_r
         pb_match(a, b, match_a, used_b);
         st = pb_compare_pairs(&cmp, match_a, used_b, msg);
     }
+    pb_resultset_drift(a, &cmp.drift_a, &cmp.drift_df_a);
+    pb_resultset_drift(b, &cmp.drift_b, &cmp.drift_df_b);
     if (st == PB_OK)
         st = pb_compare_cases(&cmp, msg);
     if (st == PB_OK)

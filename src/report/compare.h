@@ -63,6 +63,8 @@ typedef struct pb_comparison {
     const pb_resultset *a, *b;
     const char *name_a, *name_b;  /* file names, as given */
     double threshold;
+    double drift_a, drift_b;      /* each run's drift (pb_resultset_drift), 0 when unknown */
+    int drift_df_a, drift_df_b;
     pb_compare_case *cases;
     int ncases;
     const pb_result **only_a;     /* cases of A with no match in B */

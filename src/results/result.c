@@ -236,3 +236,69 @@ int pb_result_disturbance(const pb_result *r, double *other, double *steal)
     }
     return n;
 }
+
+/* Log round medians of an ok result with rounds into out[0..rounds-1] (NaN for a round without
+ * samples); returns the number of rounds, or 0. */
+static int pb_result_round_logs(const pb_result *r, double *out, int max)
+{
+    if (r->status != PB_CASE_OK || r->rounds < 2 || !r->sample_rounds || r->rounds > max)
+        return 0;
+    double *tmp = malloc((size_t)r->nsamples * sizeof *tmp);
+    if (!tmp)
+        return 0;
+    for (int k = 0; k < r->rounds; k++) {
+        size_t m = 0;
+        for (int i = 0; i < r->nsamples; i++)
+            if (r->sample_rounds[i] == k && r->samples_s[i] > 0)
+                tmp[m++] = r->samples_s[i];
+        out[k] = m ? log(pb_stats_median_inplace(tmp, m)) : NAN;
+    }
+    free(tmp);
+    return r->rounds;
+}
+
+int pb_resultset_drift(const pb_resultset *set, double *drift, int *df)
+{
+    enum { MAX_ROUNDS = 1024 };
+    *drift = 0;
+    *df = 0;
+    double *sum = calloc(MAX_ROUNDS, sizeof *sum), *logs = malloc(MAX_ROUNDS * sizeof *logs);
+    int *count = calloc(MAX_ROUNDS, sizeof *count);
+    if (!sum || !logs || !count) {
+        free(sum);
+        free(logs);
+        free(count);
+        return 0;
+    }
+    int rounds = 0;
+    for (int i = 0; i < set->nresults; i++) {
+        int k = pb_result_round_logs(&set->results[i], logs, MAX_ROUNDS), n = 0;
+        double mean = 0;
+        for (int j = 0; j < k; j++)
+            if (!isnan(logs[j])) {
+                mean += logs[j];
+                n++;
+            }
+        if (n < 2)
+            continue;
+        mean /= n;
+        for (int j = 0; j < k; j++)
+            if (!isnan(logs[j])) {
+                sum[j] += logs[j] - mean;
+                count[j]++;
+            }
+        rounds = k > rounds ? k : rounds;
+    }
+    int n = 0;
+    for (int j = 0; j < rounds; j++)
+        if (count[j] >= 3)
+            logs[n++] = sum[j] / count[j];
+    double mean;
+    if (n >= 3)
+        pb_stats_mean_sd(logs, n, &mean, drift);
+    free(sum);
+    free(logs);
+    free(count);
+    *df = n >= 3 ? n - 1 : 0;
+    return n >= 3;
+}

@@ -126,6 +126,14 @@ void pb_result_case_name(const pb_result *r, char *out, size_t size);
  * it does; else 0 with what disagrees in `why`. Result files are untrusted input. */
 int pb_result_consistent(const pb_result *r, char *why, size_t size);
 
+/* The run's drift: how much the machine's overall speed moved from round to round. Each round
+ * gets a common factor, the mean over the cases measured in it of their log round median minus
+ * that case's mean; *drift is the standard deviation of those factors (log units) over the rounds
+ * with at least 3 cases, and *df its degrees of freedom. A run's mean cannot be trusted beyond
+ * this: the machine may sit at any of those speeds for the whole of another run. Returns 0 (and
+ * sets both to 0) when the file has too few cases or rounds to tell. */
+int pb_resultset_drift(const pb_resultset *set, double *drift, int *df);
+
 /* A case counts as disturbed when other work and steal together took more than this share of the
  * machine's CPU over its rounds (and more than twice what the tick counters can resolve over them). */
 #define PB_DISTURBED_SHARE 0.10
