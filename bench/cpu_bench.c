@@ -369,7 +369,7 @@ static void bench_against(const bench_env *e, pb_workload_id id, bench_item *ref
     pb_problem_destroy(&p);
 }
 
-static double stencil_gbs(const pb_problem *p, double s) { return gbs(p, s); }
+static double bandwidth_gbs(const pb_problem *p, double s) { return gbs(p, s); }
 static double kernel_gflops(const pb_problem *p, double s) { return gflops(p, s); }
 
 int main(void)
@@ -407,7 +407,7 @@ int main(void)
     bench_sgemm(&e);
     bench_bandwidth(&e, &triad_gbs);
 
-    /* The stencil against the triad's bandwidth, and the compute kernels against the FMA peak,
+    /* The stencil and the histogram against the triad's bandwidth, and the compute kernels against the FMA peak,
      * each sampled alongside its reference. */
     pb_problem tp;
     if (make_problem(PB_WL_TRIAD, &tp) == PB_OK) {
@@ -415,7 +415,9 @@ int main(void)
         if (bench_case_open(&triad, &pb_backend_cpu, e.cpu, &tp, e.all, e.all, e.pool)) {
             bench_item ref = { bench_case_run, &triad, 0, -1 };
             bench_against(&e, PB_WL_STENCIL, &ref, pb_workload_get(PB_WL_TRIAD)->bytes(&tp.dims) / 1e9,
-                          "GB/s own triad", "GB/s", stencil_gbs);
+                          "GB/s own triad", "GB/s", bandwidth_gbs);
+            bench_against(&e, PB_WL_HISTOGRAM, &ref, pb_workload_get(PB_WL_TRIAD)->bytes(&tp.dims) / 1e9,
+                          "GB/s own triad", "GB/s", bandwidth_gbs);
             bench_case_close(&triad);
         }
         pb_problem_destroy(&tp);

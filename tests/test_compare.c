@@ -429,6 +429,9 @@ static void test_formats(void)
     pb_add_case(&a, "reduce", "cpu-all", "cpu", 12, 1 << 20, &rng, 0.02, 0.01, 12);
     pb_add_case(&b, "reduce", "cpu-all", "cpu", 16, 1 << 20, &rng, 0.01, 0.01, 12);
     pb_add_case(&b, "mandelbrot", "gpu", "metal", 0, 4096, &rng, 0.1, 0.01, 12);
+    /* The sample's sgemm case has a wild round (1/3 s among 10 ms ones): as a third case it would
+     * set a drift of the whole run far beyond the 2x differences this test formats. */
+    a.results[0].rounds = b.results[0].rounds = 0;
     CHECK(pb_compare_build(&a, "a,1.json", &b, "b.json", 0.05, &cmp, NULL) == PB_OK);
 
     char *text = pb_render(&cmp, PB_COMPARE_TEXT, 0);
@@ -668,6 +671,44 @@ static void test_disturbance_over_rounds(void)
     CHECK(pb_result_disturbance(&r, &other, &steal) == 0);
 }
 
+/* A run whose overall speed swings from round to round (a factor common to every case) gets that
+ * swing as its drift, and compare widens each case's interval by it: the whole next run may sit
+ * at another point of the swing. */
+static void test_drift_widens_intervals(void)
+{
+    pb_resultset a, b;
+    pb_rng rng = pb_rng_make(21);
+    pb_set_init(&a, "a");
+    pb_set_init(&b, "b");
+    const char *names[] = { "sgemm", "triad", "reduce", "stencil" };
+    double common[8];
+    for (int k = 0; k < 8; k++)
+        common[k] = k % 2 ? 0.10 : -0.10; /* the machine alternates between +-10% */
+    for (int w = 0; w < 4; w++) {
+        pb_result *x = pb_add_case(&a, names[w], "cpu-1", "cpu", 1, 1024, &rng, 0.1, 0.005, 16);
+        pb_add_case(&b, names[w], "cpu-1", "cpu", 1, 1024, &rng, 0.1, 0.005, 16);
+        for (int i = 0; i < x->nsamples; i++)
+            x->samples_s[i] *= exp(common[x->sample_rounds[i]]);
+        x->median_s = 0; /* stored summaries are not what this test is about */
+    }
+    double drift;
+    int df;
+    CHECK(pb_resultset_drift(&a, &drift, &df) && fabs(drift - 0.107) < 0.02 && df == 7);
+    CHECK(pb_resultset_drift(&b, &drift, &df) && drift < 0.01);
+    pb_comparison cmp;
+    CHECK(pb_compare_build(&a, "a", &b, "b", 0.05, &cmp, NULL) == PB_OK);
+    CHECK(cmp.drift_a > 0.08 && cmp.drift_b < 0.01);
+    for (int i = 0; i < cmp.ncases; i++) {
+        const pb_compare_case *c = &cmp.cases[i];
+        /* Without the drift the interval would be about +-2%; with it, wider than +-10%. */
+        CHECK_MSG(c->ci_high / c->ci_low > 1.2 && c->verdict == PB_VERDICT_UNCERTAIN, "%s [%g, %g]",
+                  c->a->workload, c->ci_low, c->ci_high);
+    }
+    pb_comparison_free(&cmp);
+    pb_resultset_free(&a);
+    pb_resultset_free(&b);
+}
+
 /* Result files are untrusted: stored summaries that disagree with the samples are named. */
 static void test_untrusted_summaries(void)
 {
@@ -695,6 +736,7 @@ static const pbtest_case tests[] = {
     { "interval_coverage", test_interval_coverage },
     { "untrusted_summaries", test_untrusted_summaries },
     { "disturbance_over_rounds", test_disturbance_over_rounds },
+    { "drift_widens_intervals", test_drift_widens_intervals },
     { "stats_known_values", test_stats_known_values },
     { "bootstrap_is_reproducible", test_bootstrap_is_reproducible },
     { "twice_as_fast", test_twice_as_fast },

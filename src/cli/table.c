@@ -129,18 +129,21 @@ void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, 
     int spread = 0, disturbed = 0;
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
-        if (r->status != PB_CASE_OK || r->rounds == 0)
+        if (r->status != PB_CASE_OK || r->rounds == 0 || !r->unstable)
             continue;
-        if (r->unstable) {
-            if (spread++ == 0)
-                fprintf(out, "Rounds still disagreed when the %s ran out, so differences of a few %% cannot be judged for:\n",
-                        strcmp(r->rounds_stop, "time-cap") == 0 ? "time" : "rounds");
-            char name[160];
-            pb_case_label(r, name, sizeof name);
-            fprintf(out, "  %s: rounds spread %.1f%% after %d rounds\n", name, 100 * (exp(r->round_spread) - 1),
-                    r->rounds);
-        }
+        char name[160];
+        pb_case_label(r, name, sizeof name);
+        fprintf(out, "%s%s %.0f%%", spread++ == 0 ? "Rounds still disagreed when the rounds or the time ran out (spread between rounds):\n  " : ", ",
+                name, 100 * (exp(r->round_spread) - 1));
     }
+    if (spread)
+        fprintf(out, "\n  (marked \"ok, spread\"; differences smaller than about their spread cannot be judged)\n");
+    double drift;
+    int df;
+    if (pb_resultset_drift(set, &drift, &df) && drift > 0.01)
+        fprintf(out, "The machine's overall speed moved by %.1f%% from round to round (every case at once), so a comparison\n"
+                     "with another run cannot resolve differences much below %.0f%%.\n",
+                100 * drift, 100 * (exp(2.8 * drift) - 1));
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
         double other, steal;

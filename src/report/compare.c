@@ -551,6 +551,10 @@ static void pb_compare_warnings(pb_comparison *cmp)
         pb_warn_mismatches(cmp);
     pb_warn_unstable(cmp);
     pb_warn_single_window(cmp);
+    if (cmp->drift_a > 0.01 || cmp->drift_b > 0.01)
+        pb_warn(cmp, "the machine's overall speed moved from round to round by %.1f%% in A and %.1f%% in B; "
+                "another run may find it anywhere in that range, so every interval includes it",
+                100 * cmp->drift_a, 100 * cmp->drift_b);
     pb_warn_disturbed(cmp, a, "A");
     pb_warn_disturbed(cmp, b, "B");
     pb_warn_inconsistent(cmp, a, "A");
