@@ -407,8 +407,8 @@ int main(void)
     bench_sgemm(&e);
     bench_bandwidth(&e, &triad_gbs);
 
-    /* The stencil and the histogram against the triad's bandwidth, and the compute kernels against the FMA peak,
-     * each sampled alongside its reference. */
+    /* The stencil and the histogram against the triad's bandwidth, and the compute kernels against
+     * the FMA peak, each sampled alongside its reference. */
     pb_problem tp;
     if (make_problem(PB_WL_TRIAD, &tp) == PB_OK) {
         bench_case triad;

@@ -182,6 +182,7 @@ static pb_status pb_compare_rounds(const pb_comparison *cmp, pb_compare_case *c,
     c->rate_b = pb_rate(c->b, c->median_b);
     c->log_ratio = ma - mb;
     c->se = sqrt(va + vb);
+    c->drift_var = da + db;
     /* Welch-Satterthwaite over the four variance components. */
     double parts[4][2] = { { ra, ka - 1.0 }, { rb, kb - 1.0 }, { da, cmp->drift_df_a }, { db, cmp->drift_df_b } };
     double den = 0;
@@ -243,6 +244,7 @@ static pb_status pb_compare_one(const pb_comparison *cmp, pb_compare_case *c, do
     c->median_a = c->median_b = c->rate_a = c->rate_b = NAN;
     c->ratio = c->ci_low = c->ci_high = c->p_value = NAN;
     c->log_ratio = c->se = c->df = NAN;
+    c->drift_var = 0;
     c->method = NULL;
     c->note = NULL;
     if (pb_result_failed(a) || pb_result_failed(b)) {
@@ -309,8 +311,8 @@ static pb_status pb_compare_one(const pb_comparison *cmp, pb_compare_case *c, do
 /* ---- roles and the all-core decomposition ---------------------------------------------------- */
 
 /* Per role, the geometric mean of the ratios of the cases with an interval. Its interval treats
- * the cases as independent: the mean of their log ratios with the summed variances, and
- * Welch-Satterthwaite degrees of freedom. Scaling points (cpu-n) are left out: a mean over
+ * the cases' own noise as independent (summed variances over k^2) but the runs' drift as common to
+ * all of them (it does not average out over cases), with Welch-Satterthwaite degrees of freedom. Scaling points (cpu-n) are left out: a mean over
  * different thread counts answers no question. */
 static void pb_compare_groups(pb_comparison *cmp)
 {
@@ -319,23 +321,32 @@ static void pb_compare_groups(pb_comparison *cmp)
         if (role == PB_ROLE_CPU_N)
             continue;
         int k = 0;
-        double sum = 0, var = 0, dfden = 0;
+        double sum = 0, var = 0, dfden = 0, drift = 0;
         for (int i = 0; i < cmp->ncases; i++) {
             const pb_compare_case *c = &cmp->cases[i];
             if (!isfinite(c->ci_low) || strcmp(c->a->role, name) != 0)
                 continue;
             k++;
             sum += c->log_ratio;
-            var += c->se * c->se;
-            dfden += isfinite(c->df) && c->df > 0 ? pow(c->se, 4) / c->df : 0;
+            var += c->se * c->se - c->drift_var;
+            drift += c->drift_var;
+            dfden += isfinite(c->df) && c->df > 0 ? pow(c->se * c->se - c->drift_var, 2) / c->df : 0;
         }
         if (k == 0)
             continue;
+        /* Own noise averages over the cases; the drift (the mean of the cases' drift parts, the
+         * same for all of them) does not. Its degrees of freedom are those of the drift. */
+        var /= (double)k * k;
+        drift /= k;
+        dfden /= (double)k * k * k * k;
+        int drift_df = cmp->drift_df_a + cmp->drift_df_b;
+        dfden += drift > 0 && drift_df > 0 ? drift * drift / drift_df : 0;
+        var += drift;
         pb_compare_group *g = &cmp->groups[cmp->ngroups++];
         pb_strlcpy(g->role, name, sizeof g->role);
         g->ncases = k;
         g->geomean = exp(sum / k);
-        double se = sqrt(var) / k, df = dfden > 0 ? var * var / dfden : INFINITY;
+        double se = sqrt(var), df = dfden > 0 ? var * var / dfden : INFINITY;
         double t = isfinite(df) ? pb_stats_t_quantile(0.5 + PB_COMPARE_LEVEL / 2, df) : 1.959963984540054;
         g->ci_low = exp(sum / k - t * se);
         g->ci_high = exp(sum / k + t * se);

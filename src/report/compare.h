@@ -33,6 +33,7 @@ typedef struct pb_compare_case {
     double ci_low, ci_high;      /* 95% interval of `ratio` (NaN: none) */
     double p_value;              /* two-sided: Welch's t on rounds, or Mann-Whitney U on samples (NaN: none) */
     double log_ratio, se, df;    /* log of the ratio, its standard error and degrees of freedom */
+    double drift_var;            /* the part of se^2 that is the two runs' drift (common to every case) */
     const char *method;          /* "rounds" (schema 2: rounds are the units) or "samples" (one window) */
     pb_verdict verdict;
     const char *note;            /* why there is no verdict or interval, else NULL */
