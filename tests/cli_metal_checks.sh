@@ -55,11 +55,22 @@ expect_pass "metal_backend.m compiles against the Apple stubs" "$tmp/objc.log" -
     objc_check src/backends/metal/metal_backend.m
 expect_pass "fingerprint_macos.c compiles against the Apple stubs" "$tmp/fp.log" -- \
     fingerprint_check src/core/fingerprint_macos.c
+expect_pass "pool.c (worker QoS class) compiles against the Apple stubs" "$tmp/pool.log" -- \
+    fingerprint_check src/core/pool.c
+sed 's/QOS_CLASS_USER_INTERACTIVE/QOS_CLASS_USER_INTERACTIV/' src/core/pool.c >"$tmp/pool.c"
+expect_fail "a misspelt QoS class fails the pool check" "$tmp/pool_bad.log" "QOS_CLASS_USER_INTERACTIV" -- \
+    fingerprint_check "$tmp/pool.c"
 sed 's/waitUntilCompleted/waitUntilComplete/' src/backends/metal/metal_backend.m >"$tmp/metal_backend.m"
 expect_fail "a misspelt selector fails the Objective-C check" "$tmp/objc_bad.log" "waitUntilComplete" -- \
     objc_check "$tmp/metal_backend.m"
 sed 's/if (@available(macOS 15.0, \*)) {/{/' src/backends/metal/metal_backend.m >"$tmp/metal_backend.m"
 expect_fail "a macOS 15 API without @available fails the check" "$tmp/objc_avail.log" "only available on macOS 15" -- \
+    objc_check "$tmp/metal_backend.m"
+sed 's/if (@available(macOS 14.0, \*))//' src/backends/metal/metal_backend.m >"$tmp/metal_backend.m"
+expect_fail "an MSL version newer than the target without @available fails the check" "$tmp/objc_msl.log" \
+    "MTLLanguageVersion3_1.* only available on macOS 14" -- objc_check "$tmp/metal_backend.m"
+sed 's/MTLLanguageVersion3_1/MTLLanguageVersion3_1_0/' src/backends/metal/metal_backend.m >"$tmp/metal_backend.m"
+expect_fail "a misspelt MSL version fails the Objective-C check" "$tmp/objc_msl2.log" "MTLLanguageVersion3_1_0" -- \
     objc_check "$tmp/metal_backend.m"
 sed 's/IOPSGetProvidingPowerSourceType/IOPSGetProvidingPowerSource/' src/core/fingerprint_macos.c >"$tmp/fingerprint_macos.c"
 expect_fail "a misspelt IOKit call fails the fingerprint check" "$tmp/fp_bad.log" "IOPSGetProvidingPowerSource" -- \

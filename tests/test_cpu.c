@@ -1,10 +1,14 @@
 /* Tests of the cpu backend: its variants and roles, and every workload at tiny, quick and standard
  * sizes and at odd sizes (n = 1, 7, 1023, 1025), on one thread and on all threads, verified
  * against the workload's reference. */
+#include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/backends/cpu/cpu_kernels.h"
 #include "../src/core/backend.h"
 #include "../src/core/fingerprint.h"
 #include "pbtest.h"
@@ -47,6 +51,33 @@ static int sanitized(void)
     return BUILT_WITH_ASAN || (s && strcmp(s, "1") == 0);
 }
 
+/* Runs one launch of the problem on `threads` threads of the cpu backend, outputs read back into
+ * the problem; 0 when that failed (with the reason checked). */
+static int run_once(pb_problem *p, int threads, double *unit_roundoff)
+{
+    pb_msg msg = { "" };
+    const int all = pb_fingerprint_online_cpus();
+    pb_variant_request req = { &threads, 1, all };
+    pb_variant v[4];
+    int nv = pb_backend_cpu.variants(cpu_ctx, p->id, &req, v, 4);
+    CHECK(nv >= 1 && v[0].threads == threads);
+    if (nv < 1)
+        return 0;
+    void *kase = NULL;
+    double seconds = -1;
+    int device_timer = -1;
+    pb_status st = pb_backend_cpu.case_create(cpu_ctx, &v[0], p, &kase, &msg);
+    CHECK_MSG(st == PB_OK, "%s case_create: %s", pb_workload_get(p->id)->name, msg.text);
+    if (st != PB_OK)
+        return 0;
+    CHECK(pb_backend_cpu.case_run(kase, 1, &seconds, &device_timer, &msg) == PB_OK);
+    CHECK(seconds >= 0 && device_timer == 0);
+    CHECK(pb_backend_cpu.case_read(kase, &msg) == PB_OK);
+    pb_backend_cpu.case_destroy(kase);
+    *unit_roundoff = v[0].unit_roundoff;
+    return 1;
+}
+
 /* Creates the problem, poisons its outputs, runs one launch on `threads` threads and verifies. */
 static void run_verified(pb_workload_id id, const pb_dims *dims, int threads)
 {
@@ -62,23 +93,10 @@ static void run_verified(pb_workload_id id, const pb_dims *dims, int threads)
     if (st != PB_OK)
         return;
     pb_problem_poison_outputs(&p);
-    const int all = pb_fingerprint_online_cpus();
-    pb_variant_request req = { &threads, 1, all };
-    pb_variant v[4];
-    int nv = pb_backend_cpu.variants(cpu_ctx, id, &req, v, 4);
-    CHECK(nv >= 1 && v[0].threads == threads);
-    void *kase = NULL;
-    double seconds = -1;
-    int device_timer = -1;
-    st = pb_backend_cpu.case_create(cpu_ctx, &v[0], &p, &kase, &msg);
-    CHECK_MSG(st == PB_OK, "%s case_create: %s", wl->name, msg.text);
-    if (st == PB_OK) {
-        CHECK(pb_backend_cpu.case_run(kase, 1, &seconds, &device_timer, &msg) == PB_OK);
-        CHECK(seconds >= 0 && device_timer == 0);
-        CHECK(pb_backend_cpu.case_read(kase, &msg) == PB_OK);
-        pb_backend_cpu.case_destroy(kase);
+    double unit_roundoff;
+    if (run_once(&p, threads, &unit_roundoff)) {
         pb_check check;
-        st = wl->verify(&p, verify_pool, all, v[0].unit_roundoff, &check, &msg);
+        st = wl->verify(&p, verify_pool, pb_fingerprint_online_cpus(), unit_roundoff, &check, &msg);
         CHECK_MSG(st == PB_OK && check.ok,
                   "%s dims %lld x %lld x %lld on %d threads: %s (max err %g, tolerance %g, %lld bad, first %lld) %s",
                   wl->name, (long long)dims->v[0], (long long)dims->v[1], (long long)dims->v[2], threads,
@@ -154,6 +172,87 @@ static void test_sgemm_block_edges(void)
         if (all > 1)
             run_verified(PB_WL_SGEMM, &d, all);
     }
+}
+
+/* Reduce adds fixed blocks of the input and then the block sums in block order, whichever thread
+ * summed which block: its result is the same bits on one thread and on all. The size spans several
+ * of the work queue's chunks and ends in a partial one; the values span 2^40 in magnitude, so a sum
+ * that grouped them by thread would round differently (the static split did: 1 and 2 threads gave
+ * different sums). */
+static void test_reduce_same_on_any_threads(void)
+{
+    if (!setup()) {
+        CHECK_MSG(0, "could not start the cpu backend");
+        return;
+    }
+    const pb_workload *wl = pb_workload_get(PB_WL_REDUCE);
+    const int all = pb_fingerprint_online_cpus();
+    const int counts[] = { 1, 2, all };
+    pb_dims d = { { 5 * 262144 + 4321 } };
+    pb_problem p;
+    pb_msg msg;
+    CHECK(wl->create(&d, SEED, &p, &msg) == PB_OK);
+    float *x = p.buf[0].host;
+    for (int64_t i = 0; i < d.v[0]; i++)
+        x[i] = ldexpf((float)((int)((i * 2654435761u) % 2001u) - 1000), (int)((i * 40503u) % 41u) - 20);
+    uint32_t first = 0;
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        double unit_roundoff;
+        if (counts[i] > all)
+            continue;
+        pb_problem_poison_outputs(&p);
+        if (!run_once(&p, counts[i], &unit_roundoff))
+            break;
+        uint32_t bits;
+        memcpy(&bits, p.buf[1].host, sizeof bits);
+        if (i == 0)
+            first = bits;
+        CHECK_MSG(bits == first, "sum on %d threads is %08x, on 1 thread %08x", counts[i], (unsigned)bits,
+                  (unsigned)first);
+    }
+    pb_problem_destroy(&p);
+}
+
+/* Every chunk is handed out exactly once, also when one thread does all the work: the others'
+ * shares are taken by whoever asks (the fast cores of a hybrid CPU finish the slow cores' work). */
+typedef struct queue_probe {
+    pb_cpu_case c;
+    atomic_int taken[100];
+    int only_thread0;
+} queue_probe;
+
+static void queue_probe_task(void *arg, int t, int threads)
+{
+    queue_probe *probe = arg;
+    (void)threads;
+    if (probe->only_thread0 && t != 0)
+        return;
+    for (int64_t k; (k = pb_cpu_queue_next(&probe->c, t)) >= 0;)
+        atomic_fetch_add(&probe->taken[k], 1);
+}
+
+static void test_queue_hands_out_every_chunk_once(void)
+{
+    if (!setup()) {
+        CHECK_MSG(0, "could not start the cpu backend");
+        return;
+    }
+    static queue_probe probe;
+    pb_msg msg;
+    probe.c.pool = verify_pool;
+    probe.c.threads = pb_fingerprint_online_cpus();
+    CHECK(pb_cpu_queue_create(probe.c.threads, &probe.c.queue, &msg) == PB_OK);
+    for (int only = 0; only < 2; only++) {
+        for (int k = 0; k < 100; k++)
+            atomic_init(&probe.taken[k], 0);
+        probe.only_thread0 = only;
+        pb_cpu_queue_run(&probe.c, 97, queue_probe_task, &probe);
+        for (int k = 0; k < 100; k++)
+            CHECK_MSG(atomic_load(&probe.taken[k]) == (k < 97), "chunk %d taken %d times (one thread only: %d)", k,
+                      atomic_load(&probe.taken[k]), only);
+    }
+    pb_cpu_queue_free(probe.c.queue);
+    pb_cpu_queue_free(NULL);
 }
 
 /* Read by AddressSanitizer in SANITIZE=1 builds: an allocation too large to make returns NULL, as
@@ -325,6 +424,8 @@ static const pbtest_case cases[] = {
     { "sgemm_scratch_out_of_memory", test_sgemm_scratch_out_of_memory },
     WORKLOAD_CASES(triad),
     WORKLOAD_CASES(reduce),
+    { "reduce_same_on_any_threads", test_reduce_same_on_any_threads },
+    { "queue_hands_out_every_chunk_once", test_queue_hands_out_every_chunk_once },
     WORKLOAD_CASES(stencil),
     WORKLOAD_CASES(nbody),
     WORKLOAD_CASES(mandelbrot),

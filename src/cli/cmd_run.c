@@ -367,7 +367,6 @@ int pb_cmd_run(int argc, char **argv)
         return pb_cli_usage_error("run", msg.text);
     }
     pb_run_fill_header(&set, &cfg, argc, argv);
-    pb_run_record_devices(&set, &session);
     pb_run_report_unavailable(&session);
 
     pb_variant_request req = { cfg.threads, cfg.nthreads, cfg.all_threads };
@@ -397,6 +396,9 @@ int pb_cmd_run(int argc, char **argv)
     pb_status st = pb_run_rounds(&cfg, &session, plan, &set, &ro, pb_preset_deadline[cfg.preset],
                                  isatty(STDERR_FILENO), &summary);
     signal(SIGINT, SIG_DFL);
+    /* Devices are recorded after the cases ran: facts such as the language version the GPU kernels
+     * compiled as, and the compiler's warnings, exist only once they have compiled. */
+    pb_run_record_devices(&set, &session);
     set.complete = st == PB_OK;
     pb_cli_utc_now(set.finished_at, sizeof set.finished_at, NULL, 0);
     if (st == PB_ERR_INTERRUPTED)

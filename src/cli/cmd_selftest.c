@@ -1,5 +1,6 @@
 /* `parbench selftest`: every backend x workload x variant at tiny size, verified once, in one
- * table, so the first run on new hardware reports every problem at once. */
+ * table, so the first run on new hardware reports every problem at once; with --report FILE, also
+ * a file with everything a first run on unknown hardware needs to show (selftest_report.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,23 +9,65 @@
 #include "../core/fingerprint.h"
 #include "../core/runner.h"
 #include "cli.h"
+#include "selftest_report.h"
+
+static void pb_selftest_help(void)
+{
+    printf("usage: parbench selftest [--report FILE]\n\nRuns every workload on every backend and device found, at "
+           "tiny size, once, and\nverifies each output against the reference. Exit code 0 when all pass, 1 "
+           "otherwise.\n\n  --report FILE  also write a Markdown report to FILE: the build, the machine (cores "
+           "per\n                 performance level), every backend's device facts and compile log, each\n"
+           "                 case's verification, and for GPU cases one short timed sample with the\n"
+           "                 device timer against the host clock. Attach it to an issue.\n");
+}
+
+/* Parses the arguments: 0 to go on, else the exit code (help printed, or a usage error). */
+static int pb_selftest_args(int argc, char **argv, const char **report)
+{
+    *report = NULL;
+    for (int i = 0; i < argc; i++) {
+        char text[256];
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            pb_selftest_help();
+            return -1;
+        }
+        if (strcmp(argv[i], "--report") == 0) {
+            if (i + 1 >= argc)
+                return pb_cli_usage_error("selftest", "--report needs a file name, e.g. --report selftest.md");
+            *report = argv[++i];
+            continue;
+        }
+        snprintf(text, sizeof text, "unexpected argument '%s'; see 'parbench selftest --help'", argv[i]);
+        return pb_cli_usage_error("selftest", text);
+    }
+    return 0;
+}
+
+/* Verify-only for every case; with a report, a case on a device backend (one with end-to-end
+ * timing) also takes one short timed round, so its device timer is seen against the host clock. */
+static void pb_selftest_case(const pb_backend_slot *slot, const pb_variant *v, pb_problem *problem,
+                             const pb_runner_opts *verify, const pb_runner_opts *timed, pb_result *r)
+{
+    const pb_backend *b = slot->entry->backend;
+    pb_runner_run_case(b, slot->ctx, v, problem, timed && b->case_e2e ? timed : verify, r);
+}
 
 int pb_cmd_selftest(int argc, char **argv)
 {
-    if (argc > 0) {
-        if (argc == 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
-            printf("usage: parbench selftest\n\nRuns every workload on every backend and device found, "
-                   "at tiny size, once, and\nverifies each output against the reference. Exit code 0 when "
-                   "all pass, 1 otherwise.\n");
-            return 0;
-        }
-        char text[256];
-        snprintf(text, sizeof text, "unexpected argument '%s'; see 'parbench selftest --help'", argv[0]);
-        return pb_cli_usage_error("selftest", text);
-    }
-    pb_session session;
+    const char *report_path;
+    int early = pb_selftest_args(argc, argv, &report_path);
+    if (early)
+        return early < 0 ? 0 : early;
     pb_msg msg = { "" };
+    pb_report_file report;
+    if (report_path && pb_report_open(&report, report_path, &msg) != PB_OK)
+        return pb_cli_usage_error("selftest", msg.text);
+    pb_session session;
     pb_session_open(&session, NULL, 0, &msg);
+    pb_resultset set;
+    pb_resultset_init(&set);
+    pb_fingerprint_read(&set.machine);
+    pb_cli_utc_now(set.started_at, sizeof set.started_at, NULL, 0);
     int all = pb_fingerprint_online_cpus();
     int threads[2] = { 1, all };
     pb_variant_request req = { threads, all > 1 ? 2 : 1, all };
@@ -32,16 +75,21 @@ int pb_cmd_selftest(int argc, char **argv)
     for (int i = 0; i < PB_WL_COUNT; i++)
         workloads[i] = 1;
     pb_planned_list *plan = malloc(sizeof *plan);
+    char (*who)[96] = malloc(PB_MAX_PLANNED * sizeof *who);
+    const char **who_list = malloc(PB_MAX_PLANNED * sizeof *who_list);
     pb_pool *pool = NULL;
-    if (!plan || pb_pool_create(all, &pool, &msg) != PB_OK) {
-        fprintf(stderr, "parbench selftest: %s\n", plan ? msg.text : "out of memory");
-        free(plan);
-        pb_session_close(&session);
-        return 1;
+    int code = 1;
+    if (!plan || !who || !who_list || pb_pool_create(all, &pool, &msg) != PB_OK) {
+        fprintf(stderr, "parbench selftest: %s\n", plan && who && who_list ? msg.text : "out of memory");
+        goto done;
     }
     pb_cli_plan(&session, workloads, &req, 1, plan);
-    pb_runner_opts ro = { .pool = pool, .pool_threads = all, .verify_only = 1 };
-    pb_runner_opts_defaults(&ro);
+    pb_runner_opts verify = { .pool = pool, .pool_threads = all, .verify_only = 1 };
+    pb_runner_opts_defaults(&verify);
+    pb_runner_opts timed = { .pool = pool, .pool_threads = all, .min_time_s = 0.01, .min_sample_s = 0.005,
+                             .min_rounds = 1, .max_rounds = 1, .round_time_s = 0.01, .max_samples_per_round = 3,
+                             .e2e_samples = 2 };
+    pb_runner_opts_defaults(&timed);
 
     printf("parbench %s selftest: %d cases at tiny size\n\n", pb_build_version(), plan->n);
     int passed = 0, failed = 0;
@@ -53,22 +101,29 @@ int pb_cmd_selftest(int argc, char **argv)
         for (pb_workload_id id = plan->items[i].id; i < plan->n && plan->items[i].id == id; i++) {
             const pb_plan_item *item = &plan->items[i];
             const pb_backend_slot *slot = &session.slots[item->slot];
-            char who[96];
-            pb_cli_variant_name(slot, &item->variant, who, sizeof who);
-            pb_result r;
-            memset(&r, 0, sizeof r);
-            if (made == PB_OK)
-                pb_runner_run_case(slot->entry->backend, slot->ctx, &item->variant, &problem, &ro, &r);
-            else
-                snprintf(r.reason, sizeof r.reason, "could not make the inputs: %.480s", msg.text);
-            int ok = made == PB_OK && r.status == PB_CASE_OK;
+            pb_result *r = pb_resultset_add_result(&set);
+            if (!r) {
+                fprintf(stderr, "parbench selftest: out of memory\n");
+                pb_problem_destroy(&problem);
+                goto done;
+            }
+            pb_cli_variant_name(slot, &item->variant, who[set.nresults - 1], sizeof who[0]);
+            who_list[set.nresults - 1] = who[set.nresults - 1];
+            if (made == PB_OK) {
+                pb_selftest_case(slot, &item->variant, &problem, &verify, report_path ? &timed : NULL, r);
+            } else {
+                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, &problem, r);
+                r->status = PB_CASE_FAILED;
+                snprintf(r->reason, sizeof r->reason, "could not make the inputs: %.480s", msg.text);
+            }
+            int ok = made == PB_OK && r->status == PB_CASE_OK;
             passed += ok;
             failed += !ok;
             if (ok)
-                printf("PASS  %-10s %-36s error %.2g <= tolerance %.2g (%s)\n", wl->name, who, r.check.max_err,
-                       r.check.tolerance, r.check.method);
+                printf("PASS  %-10s %-36s error %.2g <= tolerance %.2g (%s)\n", wl->name, who[set.nresults - 1],
+                       r->check.max_err, r->check.tolerance, r->check.method);
             else
-                printf("FAIL  %-10s %-36s %s\n", wl->name, who, r.reason);
+                printf("FAIL  %-10s %-36s %s\n", wl->name, who[set.nresults - 1], r->reason);
         }
         pb_problem_destroy(&problem);
     }
@@ -79,10 +134,26 @@ int pb_cmd_selftest(int argc, char **argv)
     if (failed)
         printf("To report a failure, open an issue in parbench's tracker with this whole table, the output of\n"
                "'parbench info' and 'parbench list', and everything printed above the table (a GPU kernel\n"
-               "compile error prints the compiler's full log there). The Metal backend has not yet run on\n"
-               "Apple hardware, so metal and mps reports are especially welcome.\n");
+               "compile error prints the compiler's full log there), or attach the file that\n"
+               "'parbench selftest --report FILE' writes. The Metal backend has not yet run on Apple\n"
+               "hardware, so metal and mps reports are especially welcome.\n");
+    code = failed ? 1 : 0;
+    if (report_path) {
+        if (pb_report_write(&report, &session, &set, who_list, &msg) != PB_OK) {
+            fprintf(stderr, "parbench selftest: %s\n", msg.text);
+            code = 1;
+        } else {
+            printf("Report written to %s\n", report_path);
+        }
+    }
+done:
+    if (report_path)
+        pb_report_discard(&report);
     pb_pool_free(pool);
     free(plan);
+    free(who);
+    free(who_list);
+    pb_resultset_free(&set);
     pb_session_close(&session);
-    return failed ? 1 : 0;
+    return code;
 }

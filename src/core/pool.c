@@ -5,6 +5,9 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#if defined(__APPLE__)
+#include <pthread/qos.h>
+#endif
 
 struct pb_pool {
     pthread_mutex_t lock;
@@ -26,9 +29,20 @@ typedef struct pb_worker_start {
     int index;
 } pb_worker_start;
 
+/* macOS has no thread affinity: the QoS class is what steers a thread between P and E cores, and
+ * a thread that never asks for one may be parked on E cores while P cores idle. Benchmark workers
+ * ask for the class the scheduler gives P cores first. */
+static void pb_pool_worker_class(void)
+{
+#if defined(__APPLE__)
+    (void)pthread_set_qos_class_self_np(QOS_CLASS_USER_INTERACTIVE, 0);
+#endif
+}
+
 static void *pb_pool_worker(void *p)
 {
     pb_worker_start start = *(pb_worker_start *)p;
+    pb_pool_worker_class();
     pb_pool *pool = start.pool;
     free(p);
     unsigned long seen = 0;

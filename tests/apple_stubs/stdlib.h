@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 void *malloc(size_t size);
+void *calloc(size_t count, size_t size);
 void free(void *ptr);
 
 #endif

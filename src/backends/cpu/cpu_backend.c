@@ -115,7 +115,9 @@ static int pb_cpu_variants(void *ctx, pb_workload_id id, const pb_variant_reques
 /* Buffers at least this large get pages of their own, placed by the worker threads. */
 #define PB_CPU_PLACE_MIN_BYTES ((size_t)4 << 20)
 
-/* Copies of one buffer, a share per thread: the thread that copies a page touches it first. */
+/* Copies of one buffer, a share per thread: the thread that copies a page touches it first. The
+ * shares are those of the kernels' work queue (cpu_kernels.h): PB_CPU_CHUNK_BYTES chunks split as
+ * pb_split splits them, so each thread's own chunks are the ones it touched. */
 typedef struct pb_cpu_copy_job {
     unsigned char *dst;
     const unsigned char *src; /* NULL: zero-fill (scratch) */
@@ -126,7 +128,7 @@ static void pb_cpu_copy_task(void *arg, int t, int threads)
 {
     const pb_cpu_copy_job *job = arg;
     int64_t b, e;
-    pb_split_aligned((int64_t)job->bytes, 4096, t, threads, &b, &e);
+    pb_split_aligned((int64_t)job->bytes, (int64_t)PB_CPU_CHUNK_BYTES, t, threads, &b, &e);
     if (job->src)
         memcpy(job->dst + b, job->src + b, (size_t)(e - b));
     else
@@ -140,7 +142,7 @@ static void pb_cpu_copy(const pb_cpu_case *k, void *dst, const void *src, size_t
 }
 
 /* Gives the case its own copy of every large buffer, first touched by the case's threads in the
- * contiguous shares the bandwidth-bound kernels use. Outputs are copied too: they hold the poison
+ * contiguous shares of chunks the bandwidth-bound kernels start from. Outputs are copied too: they hold the poison
  * pattern, so a kernel that writes nothing still fails verification. */
 static pb_status pb_cpu_place(pb_cpu_case *k, pb_msg *msg)
 {
@@ -171,6 +173,7 @@ static void pb_cpu_case_destroy(void *kase)
     const pb_cpu_kernel *kernel = pb_cpu_kernels[k->source->id];
     if (kernel->teardown)
         kernel->teardown(k);
+    pb_cpu_queue_free(k->queue);
     for (int i = 0; i < PB_MAX_BUFFERS; i++)
         if (k->owned[i])
             pb_free(k->placed.buf[i].host);
@@ -205,7 +208,9 @@ static pb_status pb_cpu_case_create(void *ctx, const pb_variant *variant, pb_pro
     k->pool = c->pool;
     k->threads = variant->threads;
     const pb_cpu_kernel *kernel = pb_cpu_kernels[problem->id];
-    pb_status st = pb_cpu_place(k, msg);
+    pb_status st = pb_cpu_queue_create(k->threads, &k->queue, msg);
+    if (st == PB_OK)
+        st = pb_cpu_place(k, msg);
     if (st == PB_OK && kernel->setup)
         st = kernel->setup(k, msg);
     if (st != PB_OK) {

@@ -9,6 +9,8 @@
 #include "../../core/pool.h"
 #include "../../workloads/workload.h"
 
+typedef struct pb_cpu_queue pb_cpu_queue;
+
 /* One prepared case: what a launch needs. `problem` is the case's own view of the problem: its
  * large buffers are copies whose pages the worker threads touched first (so they sit near those
  * cores on NUMA machines), the rest alias the caller's problem (`source`). */
@@ -19,6 +21,7 @@ typedef struct pb_cpu_case {
     int owned[PB_MAX_BUFFERS]; /* 1: placed.buf[i].host is the case's copy */
     pb_pool *pool;
     int threads;
+    pb_cpu_queue *queue;    /* hands out the chunks of each launch (pb_cpu_queue_run) */
     void *state;            /* the kernel's own per-case state (set by setup, freed by teardown) */
 } pb_cpu_case;
 
@@ -53,17 +56,29 @@ typedef struct pb_cpu_scratch {
     size_t bytes;
 } pb_cpu_scratch;
 
-/* A shared counter from which threads take the next piece of work, for kernels whose cost per item
- * varies (mandelbrot) or that run on cores of different speeds (Apple's P and E cores): a static
- * split would leave the fast threads idle at the end. It is the kernel's state: pb_cpu_queue_setup
- * and pb_cpu_queue_teardown fill its setup and teardown slots. */
-pb_status pb_cpu_queue_setup(pb_cpu_case *c, pb_msg *msg);
-void pb_cpu_queue_teardown(pb_cpu_case *c);
-/* Rewinds the queue to item 0, then runs `task` (with the case as its argument) on the case's
- * threads. */
-void pb_cpu_queue_run(pb_cpu_case *c, pb_task_fn task);
-/* Takes the next `count` items and returns the first of them; past the end when none are left. */
-int64_t pb_cpu_queue_take(const pb_cpu_case *c, int64_t count);
+/* Work is handed out in chunks as the threads ask for it, never in fixed shares: on cores of
+ * different speeds (Apple's P and E cores) a static split leaves the fast threads idle at the end,
+ * and some kernels' cost per item varies (mandelbrot). Each thread first takes, in order, the
+ * chunks of its own contiguous share (pb_split of the chunk indices), then takes what is left of
+ * the other threads' shares. On equal cores each thread therefore works on its own share, whose
+ * pages it touched first (pb_cpu_place), and streams through it in order; a thread that finishes
+ * early helps the others.
+ *
+ * The grain of the bandwidth-bound kernels' chunks and of the first touch of large buffers: with
+ * chunks of this many bytes of each buffer, a thread's own share of chunks is exactly the part of
+ * each buffer it touched first. Large enough that taking a chunk (one atomic add on a line no other
+ * thread writes until it steals) costs nothing against streaming it (tens of microseconds), small
+ * enough that a 1/12 share holds tens of chunks to balance with. */
+#define PB_CPU_CHUNK_BYTES ((size_t)256 << 10)
+
+/* Creates the queue of a case on `threads` threads; free with pb_cpu_queue_free (accepts NULL). */
+pb_status pb_cpu_queue_create(int threads, pb_cpu_queue **out, pb_msg *msg);
+void pb_cpu_queue_free(pb_cpu_queue *queue);
+/* Rewinds the case's queue to hand out chunks [0, chunks), then runs task(arg, t, threads) on the
+ * case's threads. */
+void pb_cpu_queue_run(pb_cpu_case *c, int64_t chunks, pb_task_fn task, void *arg);
+/* The next chunk for thread t of a queue_run; -1 when none are left. */
+int64_t pb_cpu_queue_next(const pb_cpu_case *c, int t);
 
 pb_status pb_cpu_scratch_create(pb_pool *pool, int threads, size_t bytes, pb_cpu_scratch **out,
                                 pb_msg *msg);

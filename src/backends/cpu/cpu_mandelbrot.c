@@ -1,5 +1,5 @@
 /* Mandelbrot escape counts on the CPU: each vector iterates PB_VF_LANES pixels at once, and
- * threads take chunks of pixels from a shared counter, because the work per pixel varies by
+ * threads take chunks of pixels from the case's work queue, because the work per pixel varies by
  * orders of magnitude across the image. */
 #include <stdint.h>
 #include <string.h>
@@ -113,21 +113,21 @@ static void pb_mandel_task(void *arg, int t, int threads)
     const pb_mandelbrot_params *mp = &c->problem->params.mandelbrot;
     int32_t *out = c->problem->buf[0].host;
     const int64_t total = (int64_t)mp->width * mp->height;
-    (void)t;
     (void)threads;
-    for (;;) {
-        int64_t i0 = pb_cpu_queue_take(c, PB_MANDEL_CHUNK);
-        if (i0 >= total)
-            break;
+    for (int64_t k; (k = pb_cpu_queue_next(c, t)) >= 0;) {
+        int64_t i0 = k * PB_MANDEL_CHUNK;
         int64_t i1 = total - i0 < PB_MANDEL_CHUNK ? total : i0 + PB_MANDEL_CHUNK;
         pb_mandel_span(mp, i0, i1, out);
     }
 }
 
-static void pb_mandel_launch(pb_cpu_case *c) { pb_cpu_queue_run(c, pb_mandel_task); }
+static void pb_mandel_launch(pb_cpu_case *c)
+{
+    const pb_mandelbrot_params *mp = &c->problem->params.mandelbrot;
+    const int64_t total = (int64_t)mp->width * mp->height;
+    pb_cpu_queue_run(c, (total + PB_MANDEL_CHUNK - 1) / PB_MANDEL_CHUNK, pb_mandel_task, c);
+}
 
 const pb_cpu_kernel pb_cpu_mandelbrot = {
-    .setup = pb_cpu_queue_setup,
     .launch = pb_mandel_launch,
-    .teardown = pb_cpu_queue_teardown,
 };

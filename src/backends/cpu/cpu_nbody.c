@@ -60,21 +60,20 @@ static void pb_nbody_task(void *arg, int t, int threads)
     const pb_cpu_case *c = arg;
     const pb_problem *p = c->problem;
     const int64_t n = p->params.nbody.n;
-    (void)t;
     (void)threads;
-    for (;;) {
-        int64_t i = pb_cpu_queue_take(c, PB_NBODY_TILE);
-        if (i >= n)
-            break;
+    for (int64_t k; (k = pb_cpu_queue_next(c, t)) >= 0;) {
+        int64_t i = k * PB_NBODY_TILE;
         int count = n - i < PB_NBODY_TILE ? (int)(n - i) : PB_NBODY_TILE;
         pb_nbody_tile(p->buf[0].host, n, p->params.nbody.softening2, i, count, p->buf[1].host);
     }
 }
 
-static void pb_nbody_launch(pb_cpu_case *c) { pb_cpu_queue_run(c, pb_nbody_task); }
+static void pb_nbody_launch(pb_cpu_case *c)
+{
+    const int64_t n = c->problem->params.nbody.n;
+    pb_cpu_queue_run(c, (n + PB_NBODY_TILE - 1) / PB_NBODY_TILE, pb_nbody_task, c);
+}
 
 const pb_cpu_kernel pb_cpu_nbody = {
-    .setup = pb_cpu_queue_setup,
     .launch = pb_nbody_launch,
-    .teardown = pb_cpu_queue_teardown,
 };

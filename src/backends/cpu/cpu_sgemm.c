@@ -1,5 +1,7 @@
 /* SGEMM on the CPU, C = A * B (row-major n x n), organised as in BLIS: packed panels, blocks sized
- * for L1 and L2, and a register-blocked micro-kernel in portable vector extensions. */
+ * for L1 and L2, and a register-blocked micro-kernel in portable vector extensions. Each launch
+ * packs B once, shared by all threads, then threads take blocks of rows of C from the case's work
+ * queue. */
 #include <stdint.h>
 #include <string.h>
 
@@ -19,25 +21,40 @@
 #endif
 #define PB_SGEMM_NR (PB_SGEMM_NRV * PB_VF_LANES)
 
-/* KC x NB: the packed block of B (768 KiB), read from L2 once per MR rows of A; each MR x KC
- * panel of A (18 KiB at MR = 12) stays in L1 while the block's NR-wide panels stream past it.
- * Measured here against KC 256/512 and NB 256/1024: within noise, or slower. */
+/* KC: the depth of one pass, so that an NR-wide micro-panel of packed B (KC x NR, 24 KiB on
+ * AVX2) stays in L1 while the MR-row panels of A pass it, and the chunk's packed A (MB x KC,
+ * 288 KiB at MB = 192) stays in L2. NB: the columns of B one packing chunk covers (KC x NB,
+ * 768 KiB). Measured here with the rows-per-chunk layout below: KC 256 slower, MB 96 slower. */
 #define PB_SGEMM_KC 384
 #define PB_SGEMM_NB 512
+/* Rows of C per chunk of the work queue. A chunk reads all of packed B from memory once per KC
+ * step and uses each micro-panel MB / MR times, so MB must be large enough that those reads cost
+ * little; fewer rows (down to 4 MR panels) where that leaves fewer than PB_SGEMM_CHUNKS_PER_THREAD
+ * chunks per thread to balance with (n = 2048 on 12 threads: 48 rows, 43 chunks). */
+#define PB_SGEMM_MB 192
+#define PB_SGEMM_MB_MIN (4 * PB_SGEMM_MR)
+#define PB_SGEMM_CHUNKS_PER_THREAD 3
 
 typedef struct pb_sgemm_state {
-    pb_cpu_scratch *scratch;    /* per thread: packed A (its rows x KC) then packed B (KC x NB) */
-    int64_t a_floats;           /* size of the packed-A part of a scratch block */
+    float *packed_b;            /* all of B, packed once per launch: KC-row blocks of NR-wide panels */
+    int64_t ldb;                /* columns of packed B: n rounded up to NR */
+    int64_t mb;                 /* rows of C per chunk */
+    pb_cpu_scratch *scratch;    /* per thread: packed A, MB rows x KC */
 } pb_sgemm_state;
 
-/* The rows [*r0, *r1) of C that worker t computes. Shares start on rows whose offset is a multiple
- * of 16 floats, so two threads never write the same cache line of C. */
-static void pb_sgemm_rows(int64_t n, int t, int threads, int64_t *r0, int64_t *r1)
+/* Rows of C per chunk for `threads` threads: a multiple of MR and of the rows whose offset is a
+ * multiple of 16 floats, so two chunks never write the same cache line of C. */
+static int64_t pb_sgemm_chunk_rows(int64_t n, int threads)
 {
-    int64_t align = 1;
+    int64_t align = 1, mb = PB_SGEMM_MB;
     while ((align * n) % 16 != 0)
         align++;
-    pb_split_aligned(n, align, t, threads, r0, r1);
+    while (mb > PB_SGEMM_MB_MIN && (n + mb - 1) / mb < (int64_t)threads * PB_SGEMM_CHUNKS_PER_THREAD)
+        mb /= 2;
+    mb = (mb + PB_SGEMM_MR - 1) / PB_SGEMM_MR * PB_SGEMM_MR;
+    while (mb % align != 0)
+        mb += PB_SGEMM_MR;
+    return mb;
 }
 
 /* Packs rows [i, i + mr) x columns [k0, k0 + kc) of A as one MR-row micro-panel, k-major:
@@ -121,41 +138,100 @@ static void pb_sgemm_micro(int64_t kc, const float *restrict ap, const float *re
             c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r * PB_SGEMM_NR + j] : tile[r * PB_SGEMM_NR + j];
 }
 
-static void pb_sgemm_task(void *arg, int t, int threads)
+/* Packed B starts each KC-row block at k0 * ldb; in it, the NR-wide panel of columns [j, j + NR) is
+ * kc * NR floats at kc * j. */
+static float *pb_sgemm_packed_b(const pb_sgemm_state *st, int64_t k0, int64_t kc, int64_t j)
+{
+    return st->packed_b + k0 * st->ldb + kc * j;
+}
+
+static int64_t pb_sgemm_b_blocks_across(int64_t n) { return (n + PB_SGEMM_NB - 1) / PB_SGEMM_NB; }
+
+/* Chunk k of the packing: the KC x NB block of B it names. */
+static void pb_sgemm_pack_task(void *arg, int t, int threads)
 {
     const pb_cpu_case *c = arg;
     const pb_sgemm_state *st = c->state;
-    const pb_problem *p = c->problem;
-    const int64_t n = p->params.sgemm.n;
-    const float *a = p->buf[0].host, *b = p->buf[1].host;
-    float *cm = p->buf[2].host;
-    int64_t r0, r1;
-    pb_sgemm_rows(n, t, threads, &r0, &r1);
-    if (r0 >= r1)
-        return;
-    float *ap = st->scratch->block[t];
-    float *bp = ap + st->a_floats;
+    const int64_t n = c->problem->params.sgemm.n, across = pb_sgemm_b_blocks_across(n);
+    (void)threads;
+    for (int64_t k; (k = pb_cpu_queue_next(c, t)) >= 0;) {
+        const int64_t k0 = k / across * PB_SGEMM_KC, j0 = k % across * PB_SGEMM_NB;
+        const int64_t kc = n - k0 < PB_SGEMM_KC ? n - k0 : PB_SGEMM_KC;
+        const int64_t nb = n - j0 < PB_SGEMM_NB ? n - j0 : PB_SGEMM_NB;
+        pb_sgemm_pack_b(c->problem->buf[1].host, n, k0, kc, j0, nb, pb_sgemm_packed_b(st, k0, kc, j0));
+    }
+}
+
+/* Prefetches the part `q` of `parts` of the micro-panel of packed B at `panel` (kc x NR floats):
+ * spread over the calls that use the current micro-panel, it arrives in L1 before it is used. */
+static void pb_sgemm_prefetch(const float *panel, int64_t kc, int64_t q, int64_t parts)
+{
+    const int64_t lines = kc * PB_SGEMM_NR * (int64_t)sizeof(float) / 64, each = (lines + parts - 1) / parts;
+    for (int64_t l = q * each; l < (q + 1) * each && l < lines; l++)
+        __builtin_prefetch((const char *)panel + l * 64);
+}
+
+/* Rows [r0, r1) of C, as in BLIS: per KC step, the rows of A are packed into this thread's scratch
+ * (kept in L2), then each micro-panel of packed B (kept in L1) meets every MR-row panel of them. */
+static void pb_sgemm_rows(const pb_cpu_case *c, float *ap, int64_t r0, int64_t r1)
+{
+    const pb_sgemm_state *st = c->state;
+    const int64_t n = c->problem->params.sgemm.n, panels = (r1 - r0 + PB_SGEMM_MR - 1) / PB_SGEMM_MR;
+    float *cm = c->problem->buf[2].host;
     for (int64_t k0 = 0; k0 < n; k0 += PB_SGEMM_KC) {
-        int64_t kc = n - k0 < PB_SGEMM_KC ? n - k0 : PB_SGEMM_KC;
-        for (int64_t j0 = 0; j0 < n; j0 += PB_SGEMM_NB) {
-            int64_t nb = n - j0 < PB_SGEMM_NB ? n - j0 : PB_SGEMM_NB;
-            pb_sgemm_pack_b(b, n, k0, kc, j0, nb, bp);
-            for (int64_t i = r0; i < r1; i += PB_SGEMM_MR) {
-                int mr = r1 - i < PB_SGEMM_MR ? (int)(r1 - i) : PB_SGEMM_MR;
-                /* A's panels are packed on first use (j0 == 0) and reused, still in cache
-                 * nearby, for the rest of the row of B blocks. */
-                float *apanel = ap + (i - r0) * kc;
-                if (j0 == 0)
-                    pb_sgemm_pack_a(a, n, i, mr, k0, kc, apanel);
-                for (int64_t jr = 0; jr < nb; jr += PB_SGEMM_NR) {
-                    int nr = nb - jr < PB_SGEMM_NR ? (int)(nb - jr) : PB_SGEMM_NR;
-                    pb_sgemm_micro(kc, apanel, bp + jr * kc, cm + i * n + j0 + jr, n, mr, nr, k0 > 0);
-                }
+        const int64_t kc = n - k0 < PB_SGEMM_KC ? n - k0 : PB_SGEMM_KC;
+        for (int64_t q = 0; q < panels; q++) {
+            const int64_t i = r0 + q * PB_SGEMM_MR;
+            const int mr = r1 - i < PB_SGEMM_MR ? (int)(r1 - i) : PB_SGEMM_MR;
+            pb_sgemm_pack_a(c->problem->buf[0].host, n, i, mr, k0, kc, ap + q * PB_SGEMM_MR * kc);
+        }
+        for (int64_t j = 0; j < n; j += PB_SGEMM_NR) {
+            const int nr = n - j < PB_SGEMM_NR ? (int)(n - j) : PB_SGEMM_NR;
+            const float *bp = pb_sgemm_packed_b(st, k0, kc, j);
+            for (int64_t q = 0; q < panels; q++) {
+                const int64_t i = r0 + q * PB_SGEMM_MR;
+                const int mr = r1 - i < PB_SGEMM_MR ? (int)(r1 - i) : PB_SGEMM_MR;
+                if (j + PB_SGEMM_NR < n)
+                    pb_sgemm_prefetch(bp + kc * PB_SGEMM_NR, kc, q, panels);
+                pb_sgemm_micro(kc, ap + q * PB_SGEMM_MR * kc, bp, cm + i * n + j, n, mr, nr, k0 > 0);
             }
         }
     }
 }
 
+static void pb_sgemm_task(void *arg, int t, int threads)
+{
+    const pb_cpu_case *c = arg;
+    const pb_sgemm_state *st = c->state;
+    const int64_t n = c->problem->params.sgemm.n;
+    (void)threads;
+    for (int64_t k; (k = pb_cpu_queue_next(c, t)) >= 0;) {
+        const int64_t r0 = k * st->mb;
+        pb_sgemm_rows(c, st->scratch->block[t], r0, n - r0 < st->mb ? n : r0 + st->mb);
+    }
+}
+
+/* Two queue runs: the return of the first is the barrier between packing B and using it. */
+static void pb_sgemm_launch(pb_cpu_case *c)
+{
+    const pb_sgemm_state *st = c->state;
+    const int64_t n = c->problem->params.sgemm.n;
+    const int64_t b_blocks = (n + PB_SGEMM_KC - 1) / PB_SGEMM_KC * pb_sgemm_b_blocks_across(n);
+    pb_cpu_queue_run(c, b_blocks, pb_sgemm_pack_task, c);
+    pb_cpu_queue_run(c, (n + st->mb - 1) / st->mb, pb_sgemm_task, c);
+}
+
+static void pb_sgemm_teardown(pb_cpu_case *c)
+{
+    pb_sgemm_state *st = c->state;
+    if (st) {
+        pb_cpu_scratch_free(st->scratch);
+        pb_free(st->packed_b);
+    }
+    pb_free(st);
+}
+
+/* Packed B is first touched by the worker threads, packing it once as a launch does. */
 static pb_status pb_sgemm_setup(pb_cpu_case *c, pb_msg *msg)
 {
     pb_sgemm_state *st = pb_alloc(sizeof *st);
@@ -163,28 +239,21 @@ static pb_status pb_sgemm_setup(pb_cpu_case *c, pb_msg *msg)
         return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory preparing sgemm");
     memset(st, 0, sizeof *st);
     c->state = st;
-    int64_t n = c->problem->params.sgemm.n, r0, r1, rows = 0;
-    for (int t = 0; t < c->threads; t++) {
-        pb_sgemm_rows(n, t, c->threads, &r0, &r1);
-        rows = r1 - r0 > rows ? r1 - r0 : rows;
+    const int64_t n = c->problem->params.sgemm.n, kc = n < PB_SGEMM_KC ? n : PB_SGEMM_KC;
+    st->ldb = (n + PB_SGEMM_NR - 1) / PB_SGEMM_NR * PB_SGEMM_NR;
+    st->mb = pb_sgemm_chunk_rows(n, c->threads);
+    const size_t b_bytes = (size_t)n * (size_t)st->ldb * sizeof(float);
+    st->packed_b = pb_alloc(b_bytes);
+    if (!st->packed_b)
+        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory allocating %zu MiB of scratch for packed B",
+                          b_bytes >> 20);
+    pb_status status = pb_cpu_scratch_create(c->pool, c->threads, (size_t)(st->mb * kc) * sizeof(float),
+                                             &st->scratch, msg);
+    if (status == PB_OK && c->problem->buf[1].host) {
+        const int64_t b_blocks = (n + PB_SGEMM_KC - 1) / PB_SGEMM_KC * pb_sgemm_b_blocks_across(n);
+        pb_cpu_queue_run(c, b_blocks, pb_sgemm_pack_task, c);
     }
-    int64_t kc = n < PB_SGEMM_KC ? n : PB_SGEMM_KC;
-    int64_t nb = n < PB_SGEMM_NB ? n : PB_SGEMM_NB;
-    int64_t mr_rows = (rows + PB_SGEMM_MR - 1) / PB_SGEMM_MR * PB_SGEMM_MR;
-    int64_t nr_cols = (nb + PB_SGEMM_NR - 1) / PB_SGEMM_NR * PB_SGEMM_NR;
-    st->a_floats = (mr_rows * kc + 15) / 16 * 16;
-    return pb_cpu_scratch_create(c->pool, c->threads, (size_t)(st->a_floats + kc * nr_cols) * sizeof(float),
-                                 &st->scratch, msg);
-}
-
-static void pb_sgemm_launch(pb_cpu_case *c) { pb_pool_run(c->pool, c->threads, pb_sgemm_task, c); }
-
-static void pb_sgemm_teardown(pb_cpu_case *c)
-{
-    pb_sgemm_state *st = c->state;
-    if (st)
-        pb_cpu_scratch_free(st->scratch);
-    pb_free(st);
+    return status;
 }
 
 const pb_cpu_kernel pb_cpu_sgemm = {

@@ -1,5 +1,6 @@
-/* 2D 5-point Jacobi on the CPU: each step splits the rows between threads; steps ping-pong
- * between the out and tmp grids so that the last step writes out (see workload.h). */
+/* 2D 5-point Jacobi on the CPU: in each step threads take chunks of rows from the case's work
+ * queue; steps ping-pong between the out and tmp grids so that the last step writes out (see
+ * workload.h). */
 #include <stdint.h>
 
 #include "cpu_kernels.h"
@@ -14,6 +15,7 @@ typedef struct pb_stencil_step {
     const pb_cpu_case *c;
     const float *src;
     float *dst;
+    int64_t rows;           /* rows per chunk of the work queue */
     int stream;             /* write with streaming stores (the grid is too large to stay cached) */
 } pb_stencil_step;
 
@@ -43,17 +45,11 @@ static void pb_stencil_span(const float *restrict s, float *restrict d, int64_t 
         d[x] = cc * s[x] + cn * (s[x - nx] + s[x + nx] + s[x + 1] + s[x - 1]);
 }
 
-static void pb_stencil_task(void *arg, int t, int threads)
+/* Rows [y0, y1) of one step; the edge rows and columns are copied. */
+static void pb_stencil_rows(const pb_stencil_step *step, int64_t y0, int64_t y1)
 {
-    const pb_stencil_step *step = arg;
     const pb_stencil_params *sp = &step->c->problem->params.stencil;
     const int64_t nx = sp->nx, ny = sp->ny;
-    int64_t align = 1, y0, y1;
-    /* Shares start on rows whose offset is a multiple of 16 floats: no cache line is written by
-     * two threads. */
-    while ((align * nx) % 16 != 0)
-        align++;
-    pb_split_aligned(ny, align, t, threads, &y0, &y1);
     for (int64_t y = y0; y < y1; y++) {
         const float *s = step->src + y * nx;
         float *d = step->dst + y * nx;
@@ -66,19 +62,44 @@ static void pb_stencil_task(void *arg, int t, int threads)
         pb_stencil_span(s, d, nx, 1, nx - 1, sp->c_center, sp->c_neighbor, step->stream);
         d[nx - 1] = s[nx - 1];
     }
+}
+
+static void pb_stencil_task(void *arg, int t, int threads)
+{
+    const pb_stencil_step *step = arg;
+    const int64_t ny = step->c->problem->params.stencil.ny;
+    (void)threads;
+    for (int64_t k; (k = pb_cpu_queue_next(step->c, t)) >= 0;) {
+        const int64_t y0 = k * step->rows;
+        pb_stencil_rows(step, y0, ny - y0 < step->rows ? ny : y0 + step->rows);
+    }
     if (step->stream)
         pb_stream_fence();
+}
+
+/* Rows per chunk: about PB_CPU_CHUNK_BYTES of the grid (so, on wide grids, a chunk is a share of
+ * the first touch), and a whole number of groups of rows whose offset is a multiple of 16 floats,
+ * so no cache line is written by two threads. */
+static int64_t pb_stencil_chunk_rows(int64_t nx)
+{
+    int64_t align = 1;
+    while ((align * nx) % 16 != 0)
+        align++;
+    int64_t rows = (int64_t)(PB_CPU_CHUNK_BYTES / sizeof(float)) / (nx > 0 ? nx : 1);
+    return rows <= align ? align : rows / align * align;
 }
 
 static void pb_stencil_launch(pb_cpu_case *c)
 {
     pb_problem *p = c->problem;
     const int steps = p->params.stencil.steps;
-    pb_stencil_step step = { c, p->buf[0].host, NULL, p->buf[1].bytes >= PB_CPU_STREAM_MIN_BYTES };
-    /* One pool launch per step: its return is the barrier the next step needs. */
+    const int64_t ny = p->params.stencil.ny;
+    pb_stencil_step step = { c, p->buf[0].host, NULL, pb_stencil_chunk_rows(p->params.stencil.nx),
+                             p->buf[1].bytes >= PB_CPU_STREAM_MIN_BYTES };
+    /* One queue run per step: its return is the barrier the next step needs. */
     for (int s = 0; s < steps; s++) {
         step.dst = (steps - 1 - s) % 2 == 0 ? p->buf[1].host : p->buf[2].host;
-        pb_pool_run(c->pool, c->threads, pb_stencil_task, &step);
+        pb_cpu_queue_run(c, (ny + step.rows - 1) / step.rows, pb_stencil_task, &step);
         step.src = step.dst;
     }
 }

@@ -19,6 +19,7 @@
 #include "metal_plan.h"
 
 #define PB_MTL_MAX_DEVICES 8
+#define PB_MTL_LOG_SIZE 4096
 #define PB_MIB(bytes) ((double)(bytes) / (1024.0 * 1024.0))
 #define PB_GIB(bytes) ((double)(bytes) / (1024.0 * 1024.0 * 1024.0))
 
@@ -38,6 +39,8 @@
     int sgemm_tile;                     /* the tile shape of pipelines[PB_MTL_K_SGEMM] */
     int gpu_cores;                      /* from the IORegistry; 0 when unknown */
     BOOL mps;                           /* MPSSupportsMTLDevice */
+    char msl[8];                        /* the MSL version the kernels compiled as ("" before) */
+    char compile_log[PB_MTL_LOG_SIZE];  /* the compiler's warnings, and newer versions that failed */
 }
 @end
 
@@ -48,7 +51,7 @@
 @public
     PBMetalGPU *gpus[PB_MTL_MAX_DEVICES];
     int ngpus;
-    char describe[256];
+    char describe[PB_MTL_MAX_DEVICES * PB_MTL_LOG_SIZE + 512];
 }
 @end
 
@@ -144,10 +147,6 @@ static pb_status pb_mtl_init(void **out, pb_msg *why)
                               "none). Every Apple-silicon Mac and most Intel Macs since 2012 have one; in a virtual "
                               "machine or a session without a logged-in user the GPU can be hidden: run parbench "
                               "from Terminal in a desktop session");
-        snprintf(ctx->describe, sizeof ctx->describe,
-                 "Metal, %d device(s); kernels compiled at run time as MSL 2.2 with fast math off; MPS sgemm; "
-                 "buffers in shared memory, so end-to-end time is launch + completion with no copies",
-                 ctx->ngpus);
         *out = (__bridge_retained void *)ctx;
     }
     return PB_OK;
@@ -187,6 +186,18 @@ static void pb_mtl_family(id<MTLDevice> device, pb_device_info *out)
              PB_GIB(out->memory_bytes), PB_GIB(out->max_alloc_bytes));
 }
 
+/* What compiling the kernels said, for the device's record in the result file (its whole log is in
+ * describe() and `parbench selftest --report`). */
+static void pb_mtl_compile_facts(const PBMetalGPU *gpu, pb_device_info *out)
+{
+    size_t len = strlen(out->extra);
+    if (gpu->msl[0])
+        snprintf(out->extra + len, sizeof out->extra - len, "; kernels MSL %s%s%.120s", gpu->msl,
+                 gpu->compile_log[0] ? "; compiler said: " : "", gpu->compile_log);
+    else if (gpu->compile_log[0])
+        snprintf(out->extra + len, sizeof out->extra - len, "; kernels failed to compile: %.120s", gpu->compile_log);
+}
+
 static void pb_mtl_vendor(const char *name, char *out, size_t size)
 {
     static const char *const vendors[] = { "Apple", "AMD", "Intel", "NVIDIA" };
@@ -219,6 +230,7 @@ static pb_status pb_mtl_device_info(void *vctx, int index, pb_device_info *out)
         out->max_alloc_bytes = [device maxBufferLength];
         out->unified_memory = [device hasUnifiedMemory] ? 1 : 0;
         pb_mtl_family(device, out);
+        pb_mtl_compile_facts(gpu, out);
     }
     return PB_OK;
 }
@@ -258,6 +270,90 @@ static void pb_mtl_exact_math(MTLCompileOptions *options)
 #pragma clang diagnostic pop
 }
 
+typedef struct pb_mtl_language {
+    MTLLanguageVersion version;
+    const char *name;
+} pb_mtl_language;
+
+/* The MSL versions this OS and SDK offer, newest first (METAL-API.md §1.3). The kernels need MSL 2.2
+ * (macOS 10.15), which is always last; a newer version brings newer compiler fixes and is what the
+ * `#pragma METAL fp contract(off)` the dialect uses is documented against. */
+static int pb_mtl_languages(pb_mtl_language *out)
+{
+    int n = 0;
+#if defined(__MAC_26_0) && __MAC_OS_X_VERSION_MAX_ALLOWED >= __MAC_26_0
+    if (@available(macOS 26.0, *))
+        out[n++] = (pb_mtl_language){ MTLLanguageVersion4_0, "4.0" };
+#endif
+#if defined(__MAC_15_0) && __MAC_OS_X_VERSION_MAX_ALLOWED >= __MAC_15_0
+    if (@available(macOS 15.0, *))
+        out[n++] = (pb_mtl_language){ MTLLanguageVersion3_2, "3.2" };
+#endif
+#if defined(__MAC_14_0)
+    if (@available(macOS 14.0, *))
+        out[n++] = (pb_mtl_language){ MTLLanguageVersion3_1, "3.1" };
+#endif
+#if defined(__MAC_13_0)
+    if (@available(macOS 13.0, *))
+        out[n++] = (pb_mtl_language){ MTLLanguageVersion3_0, "3.0" };
+#endif
+#if defined(__MAC_12_0)
+    if (@available(macOS 12.0, *))
+        out[n++] = (pb_mtl_language){ MTLLanguageVersion2_4, "2.4" };
+#endif
+#if defined(__MAC_11_0)
+    if (@available(macOS 11.0, *))
+        out[n++] = (pb_mtl_language){ MTLLanguageVersion2_3, "2.3" };
+#endif
+    out[n++] = (pb_mtl_language){ MTLLanguageVersion2_2, "2.2" };
+    return n;
+}
+
+/* Appends one entry to the GPU's compile log (cut at its size; the whole log also goes to stderr). */
+static void pb_mtl_log(PBMetalGPU *gpu, const char *what, const char *version, NSError *error)
+{
+    size_t len = strlen(gpu->compile_log);
+    snprintf(gpu->compile_log + len, sizeof gpu->compile_log - len, "%sMSL %s %s (error %ld): %s",
+             len ? "\n" : "", version, what, error ? (long)[error code] : 0L,
+             error ? pb_mtl_text([error localizedDescription]) : "no log");
+}
+
+/* Compiles `source` with the newest MSL version that works, falling back through the older ones.
+ * Metal returns a library together with an NSError when the compiler only warned (code 4,
+ * MTLLibraryErrorCompileWarning): the warnings are kept in the log, as are the failures of newer
+ * versions. Returns nil, with *last the last version's error, when none compiles. */
+static id<MTLLibrary> pb_mtl_compile(PBMetalGPU *gpu, NSString *source, MTLCompileOptions *options,
+                                     NSError **last)
+{
+    pb_mtl_language languages[8];
+    const int n = pb_mtl_languages(languages);
+    /* A later library (another sgemm tile shape) starts at the version the first one compiled as. */
+    int first = 0;
+    while (gpu->msl[0] && first < n - 1 && strcmp(languages[first].name, gpu->msl) != 0)
+        first++;
+    for (int i = first; i < n; i++) {
+        NSError *error = nil;
+        options.languageVersion = languages[i].version;
+        id<MTLLibrary> library = [gpu->device newLibraryWithSource:source options:options error:&error];
+        if (library) {
+            if (error) {
+                pb_mtl_log(gpu, "compiled with warnings", languages[i].name, error);
+                fprintf(stderr, "parbench: Metal compiled the kernels as MSL %s with warnings:\n%s\n",
+                        languages[i].name, pb_mtl_text([error localizedDescription]));
+            }
+            if (!gpu->msl[0])
+                pb_strlcpy(gpu->msl, languages[i].name, sizeof gpu->msl);
+            return library;
+        }
+        pb_mtl_log(gpu, i + 1 < n ? "failed, falling back to an older version" : "failed", languages[i].name, error);
+        if (i + 1 < n)
+            fprintf(stderr, "parbench: Metal could not compile the kernels as MSL %s; trying MSL %s\n",
+                    languages[i].name, languages[i + 1].name);
+        *last = error;
+    }
+    return nil;
+}
+
 /* The embedded kernel source with the Metal target and sgemm tile shape `tile` defined first. */
 static NSString *pb_mtl_source(int tile)
 {
@@ -281,11 +377,9 @@ static pb_status pb_mtl_library(PBMetalGPU *gpu, int tile, pb_msg *msg)
         @autoreleasepool {
             NSString *source = pb_mtl_source(tile);
             MTLCompileOptions *options = [[MTLCompileOptions alloc] init];
-            options.languageVersion = MTLLanguageVersion2_2;
             pb_mtl_exact_math(options);
             NSError *error = nil;
-            id<MTLLibrary> library = source ? [gpu->device newLibraryWithSource:source options:options error:&error]
-                                            : nil;
+            id<MTLLibrary> library = source ? pb_mtl_compile(gpu, source, options, &error) : nil;
             if (library) {
                 gpu->libraries[tile] = library;
                 gpu->library_state[tile] = 1;
@@ -552,9 +646,26 @@ static void pb_mtl_case_destroy(void *vkase)
         (void)(__bridge_transfer PBMetalCase *)vkase;
 }
 
+/* The backend's facts, and per GPU the MSL version its kernels compiled as and the compiler's log
+ * (warnings are kept, not dropped). Rebuilt on each call: kernels compile on first use. */
 static const char *pb_mtl_describe(void *vctx)
 {
-    return ((__bridge PBMetalContext *)vctx)->describe;
+    PBMetalContext *ctx = (__bridge PBMetalContext *)vctx;
+    size_t len = (size_t)snprintf(ctx->describe, sizeof ctx->describe,
+                                  "Metal, %d device(s); kernels compiled at run time with the newest MSL the OS "
+                                  "offers (falling back to older ones) and fast math off; MPS sgemm; buffers in "
+                                  "shared memory, so end-to-end time is launch + completion with no copies",
+                                  ctx->ngpus);
+    for (int i = 0; i < ctx->ngpus && len < sizeof ctx->describe; i++) {
+        const PBMetalGPU *gpu = ctx->gpus[i];
+        if (!gpu->msl[0] && !gpu->compile_log[0])
+            continue;
+        len += (size_t)snprintf(ctx->describe + len, sizeof ctx->describe - len, "\ndevice %d: %s%s%s%s", i,
+                                gpu->msl[0] ? "kernels compiled as MSL " : "kernels did not compile",
+                                gpu->msl, gpu->compile_log[0] ? "; compiler log:\n" : "; no compiler warnings",
+                                gpu->compile_log);
+    }
+    return ctx->describe;
 }
 
 const pb_backend pb_backend_metal = {

@@ -36,9 +36,18 @@ typedef NS_ENUM(NSInteger, MTLGPUFamily) {
     MTLGPUFamilyApple1 = 1001,
 } PB_STUB_MACOS(10.15);
 
-/* MTLLibrary.h: MTLLanguageVersion = (major << 16) + minor; 2_2 is macOS 10.15 (METAL-API.md §1.3). */
+/* MTLLibrary.h: MTLLanguageVersion = (major << 16) + minor, each available from the macOS release
+ * that brought it (METAL-API.md §1.3); 4_0 is in the macOS 26 SDK only. */
 typedef NS_ENUM(NSUInteger, MTLLanguageVersion) {
     MTLLanguageVersion2_2 PB_STUB_MACOS(10.15) = (2 << 16) + 2,
+    MTLLanguageVersion2_3 PB_STUB_MACOS(11.0) = (2 << 16) + 3,
+    MTLLanguageVersion2_4 PB_STUB_MACOS(12.0) = (2 << 16) + 4,
+    MTLLanguageVersion3_0 PB_STUB_MACOS(13.0) = (3 << 16) + 0,
+    MTLLanguageVersion3_1 PB_STUB_MACOS(14.0) = (3 << 16) + 1,
+#ifndef PB_STUB_OLD_SDK
+    MTLLanguageVersion3_2 PB_STUB_MACOS(15.0) = (3 << 16) + 2,
+    MTLLanguageVersion4_0 PB_STUB_MACOS(26.0) = (4 << 16) + 0,
+#endif
 };
 
 /* MTLLibrary.h: MTLMathMode and MTLMathFloatingPointFunctions (macOS 15; METAL-API.md §1.3). */
@@ -69,7 +78,9 @@ typedef NS_ENUM(NSInteger, MTLMathFloatingPointFunctions) {
 @property (readwrite, nonatomic) MTLMathFloatingPointFunctions mathFloatingPointFunctions PB_STUB_MACOS(15.0);
 @end
 
-/* MTLDevice (METAL-API.md §1.2): documentation/metal/mtldevice/<member>. */
+/* MTLDevice (METAL-API.md §1.2): documentation/metal/mtldevice/<member>. newLibraryWithSource:
+ * returns nil with *error set when the source does not compile, and a library with *error set (code
+ * MTLLibraryErrorCompileWarning, 4) when the compiler only warned. */
 @protocol MTLDevice <NSObject>
 @property (nonnull, readonly) NSString *name;
 @property (readonly) uint64_t registryID PB_STUB_MACOS(10.13);
