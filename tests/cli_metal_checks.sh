@@ -60,6 +60,8 @@ expect_pass "pool.c (worker QoS class) compiles against the Apple stubs" "$tmp/p
 sed 's/QOS_CLASS_USER_INTERACTIVE/QOS_CLASS_USER_INTERACTIV/' src/core/pool.c >"$tmp/pool.c"
 expect_fail "a misspelt QoS class fails the pool check" "$tmp/pool_bad.log" "QOS_CLASS_USER_INTERACTIV" -- \
     fingerprint_check "$tmp/pool.c"
+expect_pass "placement.c (cpu-p/cpu-e QoS classes) compiles against the Apple stubs" "$tmp/placement.log" -- \
+    fingerprint_check src/core/placement.c
 sed 's/waitUntilCompleted/waitUntilComplete/' src/backends/metal/metal_backend.m >"$tmp/metal_backend.m"
 expect_fail "a misspelt selector fails the Objective-C check" "$tmp/objc_bad.log" "waitUntilComplete" -- \
     objc_check "$tmp/metal_backend.m"

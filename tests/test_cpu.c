@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/backends/cpu/cpu_backend.h"
 #include "../src/backends/cpu/cpu_kernels.h"
 #include "../src/core/backend.h"
 #include "../src/core/fingerprint.h"
@@ -386,6 +387,114 @@ static void test_variants_roles(void)
         CHECK(v[0].role == PB_ROLE_CPU_N && v[0].threads == 2);
 }
 
+/* A faked machine's performance levels: `p` and `e` logical CPUs, numbered P first. */
+static void fake_levels(pb_perf_level levels[2], int p, int e)
+{
+    memset(levels, 0, 2 * sizeof levels[0]);
+    pb_strlcpy(levels[0].name, "P", sizeof levels[0].name);
+    pb_strlcpy(levels[1].name, "E", sizeof levels[1].name);
+    levels[0].logical_cores = p;
+    levels[1].logical_cores = e;
+    for (int cpu = 0; cpu < p + e; cpu++)
+        pb_cpu_mask_add(&levels[cpu < p ? 0 : 1].cpus, cpu);
+}
+
+static void test_core_type_variants(void)
+{
+    pb_perf_level levels[PB_MAX_PERF_LEVELS];
+    pb_variant v[PB_MAX_VARIANTS];
+
+    /* Intel hybrid, cpu_core 0-11 (6 P-cores, two threads each) and cpu_atom 12-19. */
+    fake_levels(levels, 12, 8);
+    int n = pb_cpu_core_type_variants(levels, 2, 20, "fp32", v, 0, PB_MAX_VARIANTS);
+    CHECK(n == 2);
+    CHECK(count_role(v, n, PB_ROLE_CPU_P, 12) == 1 && count_role(v, n, PB_ROLE_CPU_E, 8) == 1);
+    CHECK_STR(pb_role_name(v[0].role), "cpu-p");
+    CHECK_STR(pb_role_name(v[1].role), "cpu-e");
+    CHECK_STR(v[0].impl, "own");
+
+    /* An M3 Pro: 6 P + 6 E, no CPU lists (macOS has no affinity). Appended after what is there. */
+    fake_levels(levels, 6, 6);
+    memset(&levels[0].cpus, 0, sizeof levels[0].cpus);
+    memset(&levels[1].cpus, 0, sizeof levels[1].cpus);
+    n = pb_cpu_core_type_variants(levels, 2, 12, "u32", v, 1, PB_MAX_VARIANTS);
+    CHECK(n == 3 && count_role(v, n, PB_ROLE_CPU_P, 6) == 1 && count_role(v, n, PB_ROLE_CPU_E, 6) == 1);
+    CHECK_STR(v[2].precision, "u32");
+
+    /* No rows: a uniform CPU, three kinds of core, a level the pool cannot run, a full table. */
+    CHECK(pb_cpu_core_type_variants(levels, 0, 12, "fp32", v, 0, PB_MAX_VARIANTS) == 0);
+    CHECK(pb_cpu_core_type_variants(levels, 3, 12, "fp32", v, 0, PB_MAX_VARIANTS) == 0);
+    n = pb_cpu_core_type_variants(levels, 2, 5, "fp32", v, 0, PB_MAX_VARIANTS);
+    CHECK(n == 0);
+    levels[1].logical_cores = 0; /* none of its CPUs allowed (taskset) */
+    n = pb_cpu_core_type_variants(levels, 2, 12, "fp32", v, 0, PB_MAX_VARIANTS);
+    CHECK(n == 1 && v[0].role == PB_ROLE_CPU_P);
+    CHECK(pb_cpu_core_type_variants(levels, 2, 12, "fp32", v, 2, 2) == 2);
+
+    pb_role role;
+    CHECK(pb_role_parse("cpu-p", &role) && role == PB_ROLE_CPU_P);
+    CHECK(pb_role_parse("cpu-e", &role) && role == PB_ROLE_CPU_E);
+}
+
+/* On this machine: cpu-p and cpu-e rows exactly when the CPU has two kinds of core, and each
+ * such case runs and verifies on its core type. Elsewhere such a case is refused with a reason. */
+static void test_core_type_rows_here(void)
+{
+    if (!setup()) {
+        CHECK_MSG(0, "could not start the cpu backend");
+        return;
+    }
+    pb_machine m;
+    pb_fingerprint_read(&m);
+    const int all = pb_fingerprint_online_cpus();
+    int one_all[] = { 1, all };
+    pb_variant_request req = { one_all, 2, all };
+    pb_variant v[PB_MAX_VARIANTS];
+    int n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
+    int typed = 0;
+    for (int i = 0; i < n; i++)
+        typed += v[i].role == PB_ROLE_CPU_P || v[i].role == PB_ROLE_CPU_E;
+    CHECK(typed == (m.nperf_levels == 2 ? 2 : 0));
+    /* Asked for one thread only (not all cores): no core-type rows. */
+    pb_variant_request single = { one_all, 1, all };
+    n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &single, v, PB_MAX_VARIANTS);
+    for (int i = 0; i < n && all > 1; i++)
+        CHECK(v[i].role != PB_ROLE_CPU_P && v[i].role != PB_ROLE_CPU_E);
+
+    const pb_workload *wl = pb_workload_get(PB_WL_TRIAD);
+    pb_problem p;
+    pb_msg msg = { "" };
+    if (wl->create(&wl->sizes[PB_PRESET_TINY], SEED, &p, &msg) != PB_OK) {
+        CHECK_MSG(0, "triad create: %s", msg.text);
+        return;
+    }
+    n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
+    for (int i = 0; i < n; i++) {
+        if (v[i].role != PB_ROLE_CPU_P && v[i].role != PB_ROLE_CPU_E)
+            continue;
+        void *kase = NULL;
+        double seconds;
+        int timer;
+        pb_check check;
+        pb_problem_poison_outputs(&p);
+        CHECK_MSG(pb_backend_cpu.case_create(cpu_ctx, &v[i], &p, &kase, &msg) == PB_OK, "%s", msg.text);
+        if (!kase)
+            continue;
+        CHECK(pb_backend_cpu.case_run(kase, 1, &seconds, &timer, &msg) == PB_OK);
+        CHECK(pb_backend_cpu.case_read(kase, &msg) == PB_OK);
+        pb_backend_cpu.case_destroy(kase);
+        CHECK(wl->verify(&p, verify_pool, all, v[i].unit_roundoff, &check, &msg) == PB_OK && check.ok);
+    }
+    if (m.nperf_levels != 2) {
+        pb_variant fake = v[0];
+        void *kase = NULL;
+        fake.role = PB_ROLE_CPU_E;
+        CHECK(pb_backend_cpu.case_create(cpu_ctx, &fake, &p, &kase, &msg) == PB_ERR_UNSUPPORTED && !kase);
+        CHECK(strstr(msg.text, "two kinds of core") != NULL);
+    }
+    pb_problem_destroy(&p);
+}
+
 static void test_device(void)
 {
     if (!setup()) {
@@ -417,6 +526,8 @@ static void test_shutdown(void)
 
 static const pbtest_case cases[] = {
     { "variants_roles", test_variants_roles },
+    { "core_type_variants", test_core_type_variants },
+    { "core_type_rows_here", test_core_type_rows_here },
     { "large_buffers_are_placed", test_large_buffers_are_placed },
     { "device", test_device },
     WORKLOAD_CASES(sgemm),

@@ -3,7 +3,12 @@
 #include "../src/core/fingerprint_internal.h"
 #include "pbtest.h"
 
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char cpuinfo_x86[] =
     "processor\t: 0\n"
@@ -176,8 +181,8 @@ static void test_power_source(void)
 static void test_perf_levels_capacity(void)
 {
     /* An arm big.LITTLE layout: 4 little cores (capacity 446) and 2 big ones (1024). */
-    const pb_fp_cpu cpus[] = { { 0, 0, 446 }, { 0, 1, 446 }, { 0, 2, 446 },
-                               { 0, 3, 446 }, { 0, 4, 1024 }, { 0, 5, 1024 } };
+    const pb_fp_cpu cpus[] = { { 0, 0, 446, 0 }, { 0, 1, 446, 1 },  { 0, 2, 446, 2 },
+                               { 0, 3, 446, 3 }, { 0, 4, 1024, 4 }, { 0, 5, 1024, 5 } };
     pb_machine m;
     memset(&m, 0, sizeof m);
     pb_fp_group_levels(cpus, 6, 0, &m);
@@ -188,7 +193,7 @@ static void test_perf_levels_capacity(void)
     CHECK(m.perf_levels[1].cores == 4);
 
     memset(&m, 0, sizeof m);
-    const pb_fp_cpu uniform[] = { { 0, 0, 1024 }, { 0, 1, 1024 } };
+    const pb_fp_cpu uniform[] = { { 0, 0, 1024, 0 }, { 0, 1, 1024, 1 } };
     pb_fp_group_levels(uniform, 2, 0, &m);
     CHECK(m.nperf_levels == 0);
 }
@@ -196,8 +201,8 @@ static void test_perf_levels_capacity(void)
 static void test_perf_levels_hybrid(void)
 {
     /* An Intel hybrid layout: 2 P-cores with two threads each, then 4 E-cores. */
-    const pb_fp_cpu cpus[] = { { 0, 0, 1 }, { 0, 0, 1 }, { 0, 4, 1 }, { 0, 4, 1 },
-                               { 0, 8, 0 }, { 0, 9, 0 }, { 0, 10, 0 }, { 0, 11, 0 } };
+    const pb_fp_cpu cpus[] = { { 0, 0, 1, 0 }, { 0, 0, 1, 1 }, { 0, 4, 1, 2 },  { 0, 4, 1, 3 },
+                               { 0, 8, 0, 4 }, { 0, 9, 0, 5 }, { 0, 10, 0, 6 }, { 0, 11, 0, 7 } };
     pb_machine m;
     memset(&m, 0, sizeof m);
     pb_fp_group_levels(cpus, 8, 1, &m);
@@ -208,6 +213,169 @@ static void test_perf_levels_hybrid(void)
     CHECK(m.perf_levels[1].cores == 4 && m.perf_levels[1].logical_cores == 4);
     CHECK(pb_fp_count_physical(cpus, 8) == 6);
 }
+
+/* "0-11" style text of a level's CPU mask, for readable checks. */
+static void mask_text(const pb_cpu_mask *mask, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (int cpu = 0; cpu < PB_CPU_MASK_MAX; cpu++) {
+        if (!pb_cpu_mask_has(mask, cpu) || pb_cpu_mask_has(mask, cpu - 1))
+            continue;
+        int last = cpu;
+        while (pb_cpu_mask_has(mask, last + 1))
+            last++;
+        size_t used = strlen(out);
+        if (last > cpu)
+            snprintf(out + used, size - used, "%s%d-%d", used ? "," : "", cpu, last);
+        else
+            snprintf(out + used, size - used, "%s%d", used ? "," : "", cpu);
+    }
+}
+
+static void test_perf_levels_carry_their_cpus(void)
+{
+    /* The grouping keeps which logical CPUs form each level: placement needs the lists. */
+    const pb_fp_cpu cpus[] = { { 0, 8, 0, 0 }, { 0, 0, 1, 1 }, { 0, 0, 1, 2 }, { 0, 9, 0, 3 } };
+    pb_machine m;
+    char text[64];
+    memset(&m, 0, sizeof m);
+    pb_fp_group_levels(cpus, 4, 1, &m);
+    CHECK(m.nperf_levels == 2);
+    mask_text(&m.perf_levels[0].cpus, text, sizeof text);
+    CHECK_STR(text, "1-2");
+    mask_text(&m.perf_levels[1].cpus, text, sizeof text);
+    CHECK_STR(text, "0,3");
+}
+
+static void test_apple_perf_levels(void)
+{
+    /* An M3 Pro as sysctl describes it: hw.perflevel0 6 P-cores, hw.perflevel1 6 E-cores. */
+    const pb_fp_apple_level m3pro[] = { { "Performance", 6, 6 }, { "Efficiency", 6, 6 } };
+    pb_machine m;
+    memset(&m, 0, sizeof m);
+    pb_fp_apple_levels(m3pro, 2, &m);
+    CHECK(m.nperf_levels == 2);
+    CHECK_STR(m.perf_levels[0].name, "P");
+    CHECK(m.perf_levels[0].cores == 6 && m.perf_levels[0].logical_cores == 6);
+    CHECK_STR(m.perf_levels[1].name, "E");
+    CHECK(m.perf_levels[1].cores == 6 && m.perf_levels[1].logical_cores == 6);
+    CHECK(pb_cpu_mask_count(&m.perf_levels[0].cpus) == 0); /* macOS: no affinity, no CPU lists */
+
+    /* No logicalcpu value: as many logical as physical. One level (an Intel Mac): none reported. */
+    const pb_fp_apple_level partial[] = { { "Performance", 4, 0 }, { "", 4, 0 } };
+    memset(&m, 0, sizeof m);
+    pb_fp_apple_levels(partial, 2, &m);
+    CHECK(m.nperf_levels == 2 && m.perf_levels[0].logical_cores == 4);
+    CHECK_STR(m.perf_levels[1].name, "?");
+    const pb_fp_apple_level uniform[] = { { "Performance", 8, 16 } };
+    memset(&m, 0, sizeof m);
+    pb_fp_apple_levels(uniform, 1, &m);
+    CHECK(m.nperf_levels == 0);
+}
+
+#if defined(__linux__)
+/* Writes `text` to root/rel, creating the directories on the way. */
+static int write_tree_file(const char *root, const char *rel, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    for (char *slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        mkdir(path, 0700);
+        *slash = '/';
+    }
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return 0;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* A faked /sys with `n` online CPUs; cpu i has the given core id and capacity (0: no file). */
+static int fake_sysfs(char *root, int n, const int *core_id, const int *capacity)
+{
+    char rel[128], text[32];
+    if (!mkdtemp(root))
+        return 0;
+    snprintf(text, sizeof text, "0-%d\n", n - 1);
+    int ok = write_tree_file(root, "devices/system/cpu/online", text);
+    for (int i = 0; i < n && ok; i++) {
+        snprintf(rel, sizeof rel, "devices/system/cpu/cpu%d/topology/core_id", i);
+        snprintf(text, sizeof text, "%d\n", core_id[i]);
+        ok = write_tree_file(root, rel, text);
+        snprintf(rel, sizeof rel, "devices/system/cpu/cpu%d/topology/physical_package_id", i);
+        ok = ok && write_tree_file(root, rel, "0\n");
+        snprintf(rel, sizeof rel, "devices/system/cpu/cpu%d/cpu_capacity", i);
+        snprintf(text, sizeof text, "%d\n", capacity ? capacity[i] : 0);
+        ok = ok && (!capacity || write_tree_file(root, rel, text));
+    }
+    return ok;
+}
+
+static void test_sysfs_intel_hybrid(void)
+{
+    /* 6 P-cores with two threads each (cpu_core 0-11), 8 E-cores (cpu_atom 12-19). */
+    int core_id[20];
+    for (int i = 0; i < 20; i++)
+        core_id[i] = i < 12 ? (i / 2) * 4 : 24 + (i - 12);
+    char root[] = "/tmp/pb_sysfs_XXXXXX", text[64];
+    int ok = fake_sysfs(root, 20, core_id, NULL) && write_tree_file(root, "devices/cpu_core/cpus", "0-11\n") &&
+             write_tree_file(root, "devices/cpu_atom/cpus", "12-19\n");
+    CHECK_MSG(ok, "could not write the faked sysfs tree under %s", root);
+    pb_machine m;
+    memset(&m, 0, sizeof m);
+    CHECK(ok && pb_fp_linux_topology(root, &m) == 1);
+    CHECK(m.physical_cores == 14);
+    CHECK(m.nperf_levels == 2);
+    CHECK_STR(m.perf_levels[0].name, "P");
+    CHECK(m.perf_levels[0].cores == 6 && m.perf_levels[0].logical_cores == 12);
+    mask_text(&m.perf_levels[0].cpus, text, sizeof text);
+    CHECK_STR(text, "0-11");
+    CHECK_STR(m.perf_levels[1].name, "E");
+    CHECK(m.perf_levels[1].cores == 8 && m.perf_levels[1].logical_cores == 8);
+    mask_text(&m.perf_levels[1].cpus, text, sizeof text);
+    CHECK_STR(text, "12-19");
+
+    /* Without the cpu_atom list the machine is not hybrid, and no cpu_capacity means one level. */
+    char atom[600];
+    snprintf(atom, sizeof atom, "%s/devices/cpu_atom/cpus", root);
+    CHECK(remove(atom) == 0);
+    memset(&m, 0, sizeof m);
+    CHECK(pb_fp_linux_topology(root, &m) == 1 && m.nperf_levels == 0 && m.physical_cores == 14);
+    nftw(root, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void test_sysfs_big_little(void)
+{
+    /* arm big.LITTLE: cpu0-3 little (capacity 446), cpu4-7 big (1024). */
+    const int core_id[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+    const int capacity[8] = { 446, 446, 446, 446, 1024, 1024, 1024, 1024 };
+    char root[] = "/tmp/pb_sysfs_XXXXXX", text[64];
+    int ok = fake_sysfs(root, 8, core_id, capacity);
+    CHECK_MSG(ok, "could not write the faked sysfs tree under %s", root);
+    pb_machine m;
+    memset(&m, 0, sizeof m);
+    CHECK(ok && pb_fp_linux_topology(root, &m) == 1);
+    CHECK(m.nperf_levels == 2);
+    CHECK_STR(m.perf_levels[0].name, "capacity-1024");
+    mask_text(&m.perf_levels[0].cpus, text, sizeof text);
+    CHECK_STR(text, "4-7");
+    mask_text(&m.perf_levels[1].cpus, text, sizeof text);
+    CHECK_STR(text, "0-3");
+    nftw(root, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+
+    memset(&m, 0, sizeof m);
+    CHECK(pb_fp_linux_topology("/nonexistent-sysfs", &m) == 0);
+}
+#endif
 
 static void test_names(void)
 {
@@ -236,6 +404,12 @@ static const pbtest_case cases[] = {
     { "power_source", test_power_source },
     { "perf_levels_capacity", test_perf_levels_capacity },
     { "perf_levels_hybrid", test_perf_levels_hybrid },
+    { "perf_levels_carry_their_cpus", test_perf_levels_carry_their_cpus },
+    { "apple_perf_levels", test_apple_perf_levels },
+#if defined(__linux__)
+    { "sysfs_intel_hybrid", test_sysfs_intel_hybrid },
+    { "sysfs_big_little", test_sysfs_big_little },
+#endif
     { "names", test_names },
 };
 

@@ -4,7 +4,8 @@
 #include <string.h>
 
 static const char *const pb_role_names[PB_ROLE_COUNT] = {
-    [PB_ROLE_CPU_1] = "cpu-1",     [PB_ROLE_CPU_ALL] = "cpu-all", [PB_ROLE_CPU_N] = "cpu-n",
+    [PB_ROLE_CPU_1] = "cpu-1",     [PB_ROLE_CPU_ALL] = "cpu-all", [PB_ROLE_CPU_P] = "cpu-p",
+    [PB_ROLE_CPU_E] = "cpu-e",     [PB_ROLE_CPU_N] = "cpu-n",
     [PB_ROLE_GPU] = "gpu",         [PB_ROLE_LIB_CPU] = "lib-cpu", [PB_ROLE_LIB_GPU] = "lib-gpu",
     [PB_ROLE_DEVICE_CPU] = "opencl-cpu",
 };

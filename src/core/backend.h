@@ -14,6 +14,8 @@
 typedef enum pb_role {
     PB_ROLE_CPU_1,        /* own CPU kernels on one core */
     PB_ROLE_CPU_ALL,      /* own CPU kernels on all cores */
+    PB_ROLE_CPU_P,        /* own CPU kernels on the performance cores only (hybrid CPUs) */
+    PB_ROLE_CPU_E,        /* own CPU kernels on the efficiency cores only (hybrid CPUs) */
     PB_ROLE_CPU_N,        /* own CPU kernels on another thread count (a scaling point) */
     PB_ROLE_GPU,          /* own kernels on a GPU */
     PB_ROLE_LIB_CPU,      /* vendor library on the CPU (BLAS) */
@@ -22,7 +24,8 @@ typedef enum pb_role {
     PB_ROLE_COUNT
 } pb_role;
 
-const char *pb_role_name(pb_role role);    /* "cpu-1", "cpu-all", "cpu-n", "gpu", "lib-cpu", "lib-gpu", "opencl-cpu" */
+/* "cpu-1", "cpu-all", "cpu-p", "cpu-e", "cpu-n", "gpu", "lib-cpu", "lib-gpu", "opencl-cpu" */
+const char *pb_role_name(pb_role role);
 int pb_role_parse(const char *name, pb_role *out); /* 1 when known */
 
 typedef enum pb_device_type {

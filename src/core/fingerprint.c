@@ -310,6 +310,9 @@ void pb_fp_group_levels(const pb_fp_cpu *cpus, int n, int hybrid, pb_machine *m)
             snprintf(level->name, sizeof level->name, "capacity-%d", keys[l]);
         level->logical_cores = count;
         level->cores = pb_fp_count_physical(subset, count);
+        memset(&level->cpus, 0, sizeof level->cpus);
+        for (int i = 0; i < count; i++)
+            pb_cpu_mask_add(&level->cpus, subset[i].cpu);
     }
     m->nperf_levels = nkeys;
     free(subset);
@@ -322,6 +325,22 @@ void pb_fp_short_level_name(const char *name, char *out, size_t size)
     else if (strcmp(name, "Efficiency") == 0)
         name = "E";
     pb_strlcpy(out, name, size);
+}
+
+void pb_fp_apple_levels(const pb_fp_apple_level *levels, int n, pb_machine *m)
+{
+    if (n > PB_MAX_PERF_LEVELS)
+        n = PB_MAX_PERF_LEVELS;
+    if (n < 2)
+        return;
+    for (int i = 0; i < n; i++) {
+        pb_perf_level *level = &m->perf_levels[i];
+        memset(level, 0, sizeof *level);
+        pb_fp_short_level_name(levels[i].name[0] ? levels[i].name : "?", level->name, sizeof level->name);
+        level->cores = levels[i].physicalcpu;
+        level->logical_cores = levels[i].logicalcpu > 0 ? levels[i].logicalcpu : levels[i].physicalcpu;
+    }
+    m->nperf_levels = n;
 }
 
 const char *pb_fp_hypervisor_name(const char signature[12])
@@ -396,40 +415,41 @@ static int pb_fp_read_int(const char *path, int fallback)
 }
 
 /* Intel hybrid parts (Alder Lake and later) list their P- and E-cores as separate PMUs. */
-static int pb_fp_read_hybrid(unsigned char *pcores)
+static int pb_fp_read_hybrid(const char *sysfs, unsigned char *pcores)
 {
-    char list[4096];
+    char list[4096], path[512];
     unsigned char *ecores = calloc(PB_FP_MAX_CPUS, 1);
-    int hybrid = ecores && pb_fp_read_small("/sys/devices/cpu_core/cpus", list, sizeof list) &&
-                 pb_fp_cpulist_parse(list, pcores, PB_FP_MAX_CPUS) > 0 &&
-                 pb_fp_read_small("/sys/devices/cpu_atom/cpus", list, sizeof list) &&
-                 pb_fp_cpulist_parse(list, ecores, PB_FP_MAX_CPUS) > 0;
+    snprintf(path, sizeof path, "%s/devices/cpu_core/cpus", sysfs);
+    int hybrid = ecores && pb_fp_read_small(path, list, sizeof list) &&
+                 pb_fp_cpulist_parse(list, pcores, PB_FP_MAX_CPUS) > 0;
+    snprintf(path, sizeof path, "%s/devices/cpu_atom/cpus", sysfs);
+    hybrid = hybrid && pb_fp_read_small(path, list, sizeof list) &&
+             pb_fp_cpulist_parse(list, ecores, PB_FP_MAX_CPUS) > 0;
     free(ecores);
     return hybrid;
 }
 
-/* Physical cores and performance levels from /sys/devices/system/cpu. Returns 0 when the
- * topology is not readable (then cpuinfo is the fallback). */
-static int pb_fp_linux_topology(pb_machine *m)
+int pb_fp_linux_topology(const char *sysfs, pb_machine *m)
 {
-    char list[4096];
+    char list[4096], path[512];
     unsigned char *online = calloc(PB_FP_MAX_CPUS, 1);
     unsigned char *pcores = calloc(PB_FP_MAX_CPUS, 1);
     pb_fp_cpu *cpus = calloc(PB_FP_MAX_CPUS, sizeof *cpus);
     int n = 0;
-    if (online && pcores && cpus && pb_fp_read_small("/sys/devices/system/cpu/online", list, sizeof list) &&
+    snprintf(path, sizeof path, "%s/devices/system/cpu/online", sysfs);
+    if (online && pcores && cpus && pb_fp_read_small(path, list, sizeof list) &&
         pb_fp_cpulist_parse(list, online, PB_FP_MAX_CPUS) > 0) {
-        int hybrid = pb_fp_read_hybrid(pcores);
+        int hybrid = pb_fp_read_hybrid(sysfs, pcores);
         for (int i = 0; i < PB_FP_MAX_CPUS; i++) {
             if (!online[i])
                 continue;
-            char path[128];
-            snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", i);
+            snprintf(path, sizeof path, "%s/devices/system/cpu/cpu%d/topology/physical_package_id", sysfs, i);
             cpus[n].package = pb_fp_read_int(path, 0);
-            snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/core_id", i);
+            snprintf(path, sizeof path, "%s/devices/system/cpu/cpu%d/topology/core_id", sysfs, i);
             cpus[n].core = pb_fp_read_int(path, i);
-            snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cpu_capacity", i);
+            snprintf(path, sizeof path, "%s/devices/system/cpu/cpu%d/cpu_capacity", sysfs, i);
             cpus[n].level_key = hybrid ? pcores[i] : pb_fp_read_int(path, 0);
+            cpus[n].cpu = i;
             n++;
         }
         m->physical_cores = pb_fp_count_physical(cpus, n);
@@ -520,11 +540,11 @@ static void pb_fp_read_linux(pb_machine *m)
         if (pb_fp_cpuinfo_field(text, "flags", flags, sizeof flags) ||
             pb_fp_cpuinfo_field(text, "Features", flags, sizeof flags))
             pb_fp_simd_from_flags(flags, m->simd, sizeof m->simd);
-        if (!pb_fp_linux_topology(m))
+        if (!pb_fp_linux_topology("/sys", m))
             m->physical_cores = pb_fp_cpuinfo_physical_cores(text);
         free(text);
     } else {
-        pb_fp_linux_topology(m);
+        pb_fp_linux_topology("/sys", m);
     }
     pb_fp_linux_caches(m);
 

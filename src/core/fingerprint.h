@@ -9,10 +9,39 @@
 
 #define PB_MAX_PERF_LEVELS 4
 
+/* A set of logical CPUs in the kernel's numbering (bit i%64 of bits[i/64] is CPU i): where the
+ * threads of a performance level may run. 1024 CPUs, as glibc's cpu_set_t. */
+#define PB_CPU_MASK_MAX 1024
+typedef struct pb_cpu_mask {
+    uint64_t bits[PB_CPU_MASK_MAX / 64];
+} pb_cpu_mask;
+
+static inline void pb_cpu_mask_add(pb_cpu_mask *mask, int cpu)
+{
+    if (cpu >= 0 && cpu < PB_CPU_MASK_MAX)
+        mask->bits[cpu / 64] |= (uint64_t)1 << (cpu % 64);
+}
+
+static inline int pb_cpu_mask_has(const pb_cpu_mask *mask, int cpu)
+{
+    return cpu >= 0 && cpu < PB_CPU_MASK_MAX && ((mask->bits[cpu / 64] >> (cpu % 64)) & 1);
+}
+
+static inline int pb_cpu_mask_count(const pb_cpu_mask *mask)
+{
+    int n = 0;
+    for (int cpu = 0; cpu < PB_CPU_MASK_MAX; cpu++)
+        n += pb_cpu_mask_has(mask, cpu);
+    return n;
+}
+
 typedef struct pb_perf_level {
     char name[16];          /* "P", "E" (Apple hw.perflevelN), or "capacity-1024" style on Linux */
     int cores;              /* physical cores at this level */
     int logical_cores;
+    pb_cpu_mask cpus;       /* Linux: the level's logical CPUs, for affinity. Empty where the OS
+                               offers no affinity (macOS: a QoS class steers threads instead).
+                               Not written to result files. */
 } pb_perf_level;
 
 typedef struct pb_machine {

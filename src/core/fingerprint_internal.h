@@ -57,12 +57,24 @@ typedef struct pb_fp_cpu {
     int package;            /* physical package id */
     int core;               /* core id within the package */
     int level_key;          /* larger = faster: cpu_capacity, or 1 (P) / 0 (E) on Intel hybrid */
+    int cpu;                /* the logical CPU's number (cpuN in sysfs) */
 } pb_fp_cpu;
 
 /* Fills m->perf_levels from the CPUs' keys, fastest first, when there are at least two distinct
- * keys (a uniform machine has no levels to report). `hybrid` names the levels "P"/"E", otherwise
- * "capacity-<key>". */
+ * keys (a uniform machine has no levels to report), each with the mask of its CPUs. `hybrid`
+ * names the levels "P"/"E", otherwise "capacity-<key>". */
 void pb_fp_group_levels(const pb_fp_cpu *cpus, int n, int hybrid, pb_machine *m);
+
+/* One Apple hw.perflevelN entry as sysctl reports it (perflevel0 is the fastest). */
+typedef struct pb_fp_apple_level {
+    char name[32];          /* hw.perflevelN.name: "Performance", "Efficiency" */
+    int physicalcpu;        /* hw.perflevelN.physicalcpu */
+    int logicalcpu;         /* hw.perflevelN.logicalcpu; 0 when absent (then = physicalcpu) */
+} pb_fp_apple_level;
+
+/* Fills m->perf_levels from Apple's perflevel values, in their order, when there are at least
+ * two (hw.nperflevels is 1 on a uniform Mac). The levels carry no CPU mask: macOS has no affinity. */
+void pb_fp_apple_levels(const pb_fp_apple_level *levels, int n, pb_machine *m);
 
 /* Physical cores among `cpus`: unique (package, core) pairs. */
 int pb_fp_count_physical(const pb_fp_cpu *cpus, int n);
@@ -74,6 +86,14 @@ void pb_fp_short_level_name(const char *name, char *out, size_t size);
 /* The hypervisor's name for a CPUID leaf 0x40000000 vendor signature (12 bytes), e.g. "kvm";
  * "hypervisor" for a signature not in the table. */
 const char *pb_fp_hypervisor_name(const char signature[12]);
+
+#if defined(__linux__)
+/* Physical cores and performance levels (with each level's CPUs) from a sysfs tree: `sysfs` is
+ * "/sys", or a faked tree in tests. Hybrid Intel parts list their core types in
+ * devices/cpu_core/cpus and devices/cpu_atom/cpus; others (arm big.LITTLE) give each CPU a
+ * cpu_capacity. Returns 0 when the tree has no readable devices/system/cpu/online. */
+int pb_fp_linux_topology(const char *sysfs, pb_machine *m);
+#endif
 
 #if defined(__APPLE__)
 /* Everything macOS-specific: sysctlbyname, IOKit power source and IORegistry GPU facts. */

@@ -71,21 +71,21 @@ static void pb_mac_simd(pb_machine *m)
  * describe the slowest level on Apple silicon, so the caches recorded are perflevel0's. */
 static void pb_mac_perf_levels(pb_machine *m)
 {
+    pb_fp_apple_level values[PB_MAX_PERF_LEVELS];
     int levels = (int)pb_mac_int("hw.nperflevels", 0);
     if (levels > PB_MAX_PERF_LEVELS)
         levels = PB_MAX_PERF_LEVELS;
-    for (int i = 0; levels >= 2 && i < levels; i++) {
-        char key[64], name[32] = "";
-        pb_perf_level *level = &m->perf_levels[i];
+    for (int i = 0; i < levels; i++) {
+        char key[64];
+        memset(&values[i], 0, sizeof values[i]);
         snprintf(key, sizeof key, "hw.perflevel%d.name", i);
-        pb_mac_string(key, name, sizeof name);
-        pb_fp_short_level_name(name[0] ? name : "?", level->name, sizeof level->name);
+        pb_mac_string(key, values[i].name, sizeof values[i].name);
         snprintf(key, sizeof key, "hw.perflevel%d.physicalcpu", i);
-        level->cores = (int)pb_mac_int(key, 0);
+        values[i].physicalcpu = (int)pb_mac_int(key, 0);
         snprintf(key, sizeof key, "hw.perflevel%d.logicalcpu", i);
-        level->logical_cores = (int)pb_mac_int(key, level->cores);
-        m->nperf_levels = i + 1;
+        values[i].logicalcpu = (int)pb_mac_int(key, 0);
     }
+    pb_fp_apple_levels(values, levels, m);
     if (levels >= 1) {
         m->l1d_bytes = pb_mac_int("hw.perflevel0.l1dcachesize", 0);
         m->l2_bytes = pb_mac_int("hw.perflevel0.l2cachesize", 0);

@@ -9,5 +9,6 @@ void *memset(void *s, int c, size_t n);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 size_t strlen(const char *s);
+char *strerror(int errnum);
 
 #endif

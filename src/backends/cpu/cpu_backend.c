@@ -1,20 +1,35 @@
 /* The cpu backend: parbench's own C kernels on a persistent pthreads pool, one variant per thread
- * count asked for. Kernels live in cpu_<workload>.c; this file is the pb_backend table. */
+ * count asked for, plus one per core type on hybrid CPUs. Kernels live in cpu_<workload>.c; this
+ * file is the pb_backend table. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../core/backend.h"
 #include "../../core/fingerprint.h"
 #include "../../core/mem.h"
+#include "../../core/placement.h"
 #include "../../core/timer.h"
+#include "cpu_backend.h"
 #include "cpu_kernels.h"
 #include "cpu_simd.h"
 
 typedef struct pb_cpu_ctx {
     pb_pool *pool;
     int max_threads;
+    /* The CPU's performance levels, each cut down to the CPUs this process may use (its
+     * logical_cores then counts those). */
+    pb_perf_level levels[PB_MAX_PERF_LEVELS];
+    int nlevels;
     char describe[160];
 } pb_cpu_ctx;
+
+/* A case and, for cpu-p and cpu-e, what its threads ran with before they moved to their core
+ * type. The kernels and the slots that take a pb_cpu_case see `k`, the first member. */
+typedef struct pb_cpu_placed_case {
+    pb_cpu_case k;
+    pb_placement_saved *saved;  /* one per thread; NULL when the case's threads were not moved */
+} pb_cpu_placed_case;
 
 static const pb_cpu_kernel *const pb_cpu_kernels[PB_WL_COUNT] = {
     [PB_WL_SGEMM] = &pb_cpu_sgemm,     [PB_WL_TRIAD] = &pb_cpu_triad,
@@ -37,6 +52,26 @@ static const pb_cpu_kernel *const pb_cpu_kernels[PB_WL_COUNT] = {
 #define PB_CPU_ISA "generic"
 #endif
 
+/* Copies the machine's performance levels, keeping of each level's CPUs those this process may
+ * use (under `taskset` or a cpuset fewer than all). */
+static void pb_cpu_read_levels(pb_cpu_ctx *c)
+{
+    pb_machine m;
+    pb_cpu_mask allowed;
+    pb_fingerprint_read(&m);
+    int known = pb_placement_allowed(&allowed);
+    c->nlevels = m.nperf_levels;
+    for (int l = 0; l < m.nperf_levels; l++) {
+        pb_perf_level *level = &c->levels[l];
+        *level = m.perf_levels[l];
+        if (!known || pb_cpu_mask_count(&level->cpus) == 0)
+            continue;
+        for (size_t w = 0; w < sizeof level->cpus.bits / sizeof level->cpus.bits[0]; w++)
+            level->cpus.bits[w] &= allowed.bits[w];
+        level->logical_cores = pb_cpu_mask_count(&level->cpus);
+    }
+}
+
 static pb_status pb_cpu_init(void **ctx, pb_msg *why)
 {
     pb_cpu_ctx *c = pb_alloc(sizeof *c);
@@ -44,6 +79,7 @@ static pb_status pb_cpu_init(void **ctx, pb_msg *why)
         return pb_msg_set(why, PB_ERR_NOMEM, "out of memory starting the cpu backend");
     memset(c, 0, sizeof *c);
     c->max_threads = pb_fingerprint_online_cpus();
+    pb_cpu_read_levels(c);
     pb_status st = pb_pool_create(c->max_threads, &c->pool, why);
     if (st != PB_OK) {
         pb_free(c);
@@ -84,24 +120,40 @@ static pb_status pb_cpu_device_info(void *ctx, int device, pb_device_info *out)
     return PB_OK;
 }
 
+int pb_cpu_core_type_variants(const pb_perf_level *levels, int nlevels, int max_threads, const char *precision,
+                              pb_variant *out, int count, int max)
+{
+    static const pb_role roles[2] = { PB_ROLE_CPU_P, PB_ROLE_CPU_E };
+    if (nlevels != 2)
+        return count;
+    for (int l = 0; l < 2; l++) {
+        int t = levels[l].logical_cores;
+        if (t >= 1 && t <= max_threads)
+            count = pb_variant_add(out, count, max, 0, t, "own", roles[l], precision, PB_FP32_UNIT_ROUNDOFF);
+    }
+    return count;
+}
+
 /* One variant per distinct thread count asked for. Counts above the pool's size (the online CPUs)
  * are left out: the pool cannot run them. On a one-core machine the single-thread case is both
  * "one core" and "all cores", and is listed under both roles so it matches either on another
- * machine. */
+ * machine. Where all cores are asked for on a hybrid CPU, each core type gets a row of its own
+ * too (cpu-p, cpu-e): they show what each kind of core contributes to cpu-all. */
 static int pb_cpu_variants(void *ctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out,
                            int max)
 {
     const pb_cpu_ctx *c = ctx;
-    int count = 0;
+    int count = 0, all = 0;
     if ((unsigned)id >= PB_WL_COUNT)
         return 0;
+    const char *precision = pb_workload_get(id)->precision;
     for (int i = 0; i < req->nthreads; i++) {
         int t = req->threads[i], seen = 0;
         for (int j = 0; j < i; j++)
             seen |= req->threads[j] == t;
         if (seen || t < 1 || t > c->max_threads)
             continue;
-        const char *precision = pb_workload_get(id)->precision;
+        all |= t == req->all_threads;
         if (t == 1)
             count = pb_variant_add(out, count, max, 0, t, "own", PB_ROLE_CPU_1, precision, PB_FP32_UNIT_ROUNDOFF);
         if (t == req->all_threads)
@@ -109,6 +161,8 @@ static int pb_cpu_variants(void *ctx, pb_workload_id id, const pb_variant_reques
         if (t != 1 && t != req->all_threads)
             count = pb_variant_add(out, count, max, 0, t, "own", PB_ROLE_CPU_N, precision, PB_FP32_UNIT_ROUNDOFF);
     }
+    if (all)
+        count = pb_cpu_core_type_variants(c->levels, c->nlevels, c->max_threads, precision, out, count, max);
     return count;
 }
 
@@ -142,8 +196,8 @@ static void pb_cpu_copy(const pb_cpu_case *k, void *dst, const void *src, size_t
 }
 
 /* Gives the case its own copy of every large buffer, first touched by the case's threads in the
- * contiguous shares of chunks the bandwidth-bound kernels start from. Outputs are copied too: they hold the poison
- * pattern, so a kernel that writes nothing still fails verification. */
+ * contiguous shares of chunks the bandwidth-bound kernels start from. Outputs are copied too: they
+ * hold the poison pattern, so a kernel that writes nothing still fails verification. */
 static pb_status pb_cpu_place(pb_cpu_case *k, pb_msg *msg)
 {
     k->placed = *k->source;
@@ -165,11 +219,33 @@ static pb_status pb_cpu_place(pb_cpu_case *k, pb_msg *msg)
     return PB_OK;
 }
 
+/* For cpu-p and cpu-e, moves the case's threads onto their core type before anything touches
+ * the case's memory, so pages are placed near the cores that use them. */
+static pb_status pb_cpu_place_threads(const pb_cpu_ctx *c, const pb_variant *variant, pb_cpu_placed_case *pc,
+                                      pb_msg *msg)
+{
+    if (variant->role != PB_ROLE_CPU_P && variant->role != PB_ROLE_CPU_E)
+        return PB_OK;
+    if (c->nlevels != 2)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "cpu: %s needs a CPU with two kinds of core; this one has %s",
+                          pb_role_name(variant->role), c->nlevels ? "more" : "one");
+    pb_placement place;
+    memset(&place, 0, sizeof place);
+    int fast = variant->role == PB_ROLE_CPU_P;
+    place.speed = fast ? PB_PLACEMENT_FAST : PB_PLACEMENT_EFFICIENT;
+    place.cpus = c->levels[fast ? 0 : 1].cpus;
+    pc->saved = calloc((size_t)pc->k.threads, sizeof *pc->saved);
+    if (!pc->saved)
+        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory placing the cpu case's threads");
+    return pb_placement_apply_pool(pc->k.pool, pc->k.threads, &place, pc->saved, msg);
+}
+
 static void pb_cpu_case_destroy(void *kase)
 {
-    pb_cpu_case *k = kase;
-    if (!k)
+    pb_cpu_placed_case *pc = kase;
+    if (!pc)
         return;
+    pb_cpu_case *k = &pc->k;
     const pb_cpu_kernel *kernel = pb_cpu_kernels[k->source->id];
     if (kernel->teardown)
         kernel->teardown(k);
@@ -177,7 +253,10 @@ static void pb_cpu_case_destroy(void *kase)
     for (int i = 0; i < PB_MAX_BUFFERS; i++)
         if (k->owned[i])
             pb_free(k->placed.buf[i].host);
-    pb_free(k);
+    if (pc->saved)
+        pb_placement_restore_pool(k->pool, k->threads, pc->saved);
+    free(pc->saved);
+    pb_free(pc);
 }
 
 /* Copies the outputs of the case's own buffers back to the caller's problem. */
@@ -200,24 +279,27 @@ static pb_status pb_cpu_case_create(void *ctx, const pb_variant *variant, pb_pro
     if (variant->threads < 1 || variant->threads > c->max_threads)
         return pb_msg_set(msg, PB_ERR_USAGE, "cpu: %d threads asked for, the pool has %d", variant->threads,
                           c->max_threads);
-    pb_cpu_case *k = pb_alloc(sizeof *k);
-    if (!k)
+    pb_cpu_placed_case *pc = pb_alloc(sizeof *pc);
+    if (!pc)
         return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory preparing a cpu case");
-    memset(k, 0, sizeof *k);
+    memset(pc, 0, sizeof *pc);
+    pb_cpu_case *k = &pc->k;
     k->source = problem;
     k->pool = c->pool;
     k->threads = variant->threads;
     const pb_cpu_kernel *kernel = pb_cpu_kernels[problem->id];
-    pb_status st = pb_cpu_queue_create(k->threads, &k->queue, msg);
+    pb_status st = pb_cpu_place_threads(c, variant, pc, msg);
+    if (st == PB_OK)
+        st = pb_cpu_queue_create(k->threads, &k->queue, msg);
     if (st == PB_OK)
         st = pb_cpu_place(k, msg);
     if (st == PB_OK && kernel->setup)
         st = kernel->setup(k, msg);
     if (st != PB_OK) {
-        pb_cpu_case_destroy(k);
+        pb_cpu_case_destroy(pc);
         return st;
     }
-    *kase = k;
+    *kase = pc;
     return PB_OK;
 }
 

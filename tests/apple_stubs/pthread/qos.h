@@ -15,4 +15,8 @@ typedef enum {
 
 int pthread_set_qos_class_self_np(qos_class_t qos_class, int relative_priority);
 
+/* The calling thread's requested class (<sys/qos.h>, which <pthread/qos.h> includes);
+ * QOS_CLASS_UNSPECIFIED when it never asked for one. */
+qos_class_t qos_class_self(void);
+
 #endif

@@ -1,0 +1,15 @@
+/* The piece of the cpu backend that tests drive with a faked machine: which core-type rows
+ * (cpu-p, cpu-e) a CPU's performance levels give. */
+#ifndef PB_CPU_BACKEND_H
+#define PB_CPU_BACKEND_H
+
+#include "../../core/backend.h"
+#include "../../core/fingerprint.h"
+
+/* Appends to out[count..max) a cpu-p variant (one thread per logical CPU of the fastest level)
+ * and a cpu-e variant (the same for the slowest) when the CPU has exactly two performance levels;
+ * a level with no usable CPU or more than `max_threads` is left out. Returns the new count. */
+int pb_cpu_core_type_variants(const pb_perf_level *levels, int nlevels, int max_threads, const char *precision,
+                              pb_variant *out, int count, int max);
+
+#endif
