@@ -12,6 +12,7 @@
 #include "../src/backends/cpu/cpu_kernels.h"
 #include "../src/core/backend.h"
 #include "../src/core/fingerprint.h"
+#include "../src/core/placement.h"
 #include "pbtest.h"
 
 extern const pb_backend pb_backend_cpu;
@@ -495,6 +496,88 @@ static void test_core_type_rows_here(void)
     pb_problem_destroy(&p);
 }
 
+/* Runs one verified launch of a tiny triad on variant `v`; 1 when it passed. */
+static int run_tiny_triad(const pb_variant *v)
+{
+    const pb_workload *wl = pb_workload_get(PB_WL_TRIAD);
+    pb_problem p;
+    pb_msg msg = { "" };
+    pb_check check = { 0 };
+    void *kase = NULL;
+    double seconds;
+    int timer, ok = 0;
+    if (wl->create(&wl->sizes[PB_PRESET_TINY], SEED, &p, &msg) != PB_OK)
+        return 0;
+    pb_problem_poison_outputs(&p);
+    if (pb_backend_cpu.case_create(cpu_ctx, v, &p, &kase, &msg) == PB_OK) {
+        ok = pb_backend_cpu.case_run(kase, 2, &seconds, &timer, &msg) == PB_OK &&
+             pb_backend_cpu.case_read(kase, &msg) == PB_OK;
+        pb_backend_cpu.case_destroy(kase);
+        ok = ok && wl->verify(&p, verify_pool, 1, v->unit_roundoff, &check, &msg) == PB_OK && check.ok;
+    }
+    CHECK_MSG(ok, "%s: %s", pb_role_name(v->role), msg.text);
+    pb_problem_destroy(&p);
+    return ok;
+}
+
+/* The backend on a faked hybrid machine: variants() gives cpu-p with the P count and cpu-e with
+ * the E count, and their cases run, verify and leave the calling thread where it was. */
+static void test_faked_hybrid_machine(void)
+{
+    if (!setup()) {
+        CHECK_MSG(0, "could not start the cpu backend");
+        return;
+    }
+    const int all = pb_fingerprint_online_cpus();
+    if (all < 2)
+        SKIP("needs two CPUs for a faked P and E level");
+    pb_machine real, fake;
+    pb_fingerprint_read(&real);
+    memset(&fake, 0, sizeof fake);
+    fake.nperf_levels = 2;
+    int one_all[] = { 1, all };
+    pb_variant_request req = { one_all, 2, all };
+    pb_variant v[PB_MAX_VARIANTS];
+
+    /* As on macOS: counts only, no CPU lists (threads are steered, not pinned). */
+    fake_levels(fake.perf_levels, all, 1);
+    memset(&fake.perf_levels[0].cpus, 0, sizeof fake.perf_levels[0].cpus);
+    memset(&fake.perf_levels[1].cpus, 0, sizeof fake.perf_levels[1].cpus);
+    pb_cpu_use_levels(cpu_ctx, &fake);
+    int n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
+    CHECK(count_role(v, n, PB_ROLE_CPU_P, all) == 1 && count_role(v, n, PB_ROLE_CPU_E, 1) == 1);
+    CHECK(count_role(v, n, PB_ROLE_CPU_1, 1) == 1 && count_role(v, n, PB_ROLE_CPU_ALL, all) == 1);
+
+#if defined(__linux__)
+    /* As on Linux: P-core CPU 0, E-core CPU 1, and a level on CPUs this process may not use. */
+    pb_cpu_mask allowed;
+    CHECK(pb_placement_allowed(&allowed) == 1);
+    if (pb_cpu_mask_has(&allowed, 0) && pb_cpu_mask_has(&allowed, 1)) {
+        fake_levels(fake.perf_levels, 1, 1);
+        pb_cpu_use_levels(cpu_ctx, &fake);
+        n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
+        CHECK(count_role(v, n, PB_ROLE_CPU_P, 1) == 1 && count_role(v, n, PB_ROLE_CPU_E, 1) == 1);
+        for (int i = 0; i < n; i++) {
+            run_tiny_triad(&v[i]);
+            pb_cpu_mask now;
+            CHECK_MSG(pb_placement_allowed(&now) && memcmp(&now, &allowed, sizeof now) == 0,
+                      "after a %s case the calling thread may use %d CPUs, not %d", pb_role_name(v[i].role),
+                      pb_cpu_mask_count(&now), pb_cpu_mask_count(&allowed));
+        }
+        if (!pb_cpu_mask_has(&allowed, PB_CPU_MASK_MAX - 1)) {
+            memset(&fake.perf_levels[1].cpus, 0, sizeof fake.perf_levels[1].cpus);
+            pb_cpu_mask_add(&fake.perf_levels[1].cpus, PB_CPU_MASK_MAX - 1);
+            pb_cpu_use_levels(cpu_ctx, &fake);
+            n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
+            CHECK(count_role(v, n, PB_ROLE_CPU_P, 1) == 1 && count_role(v, n, PB_ROLE_CPU_E, 1) == 0);
+        }
+    }
+#endif
+    pb_cpu_use_levels(cpu_ctx, &real);
+    n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
+    CHECK(n == 2 + (real.nperf_levels == 2 ? 2 : 0));
+}
+
 static void test_device(void)
 {
     if (!setup()) {
@@ -528,6 +611,7 @@ static const pbtest_case cases[] = {
     { "variants_roles", test_variants_roles },
     { "core_type_variants", test_core_type_variants },
     { "core_type_rows_here", test_core_type_rows_here },
+    { "faked_hybrid_machine", test_faked_hybrid_machine },
     { "large_buffers_are_placed", test_large_buffers_are_placed },
     { "device", test_device },
     WORKLOAD_CASES(sgemm),

@@ -24,11 +24,14 @@ typedef struct pb_cpu_ctx {
     char describe[160];
 } pb_cpu_ctx;
 
-/* A case and, for cpu-p and cpu-e, what its threads ran with before they moved to their core
- * type. The kernels and the slots that take a pb_cpu_case see `k`, the first member. */
+/* A case and, for cpu-p and cpu-e, the core type its threads move to. The pool is shared by every
+ * case, and the runner keeps many cases open and interleaves their rounds, so the threads move
+ * for each piece of the case's work (setup, each timed batch) and move back after it. The kernels
+ * and the slots that take a pb_cpu_case see `k`, the first member. */
 typedef struct pb_cpu_placed_case {
     pb_cpu_case k;
-    pb_placement_saved *saved;  /* one per thread; NULL when the case's threads were not moved */
+    pb_placement place;
+    pb_placement_saved *saved;  /* one per thread; NULL when the case's threads stay where they are */
 } pb_cpu_placed_case;
 
 static const pb_cpu_kernel *const pb_cpu_kernels[PB_WL_COUNT] = {
@@ -52,18 +55,15 @@ static const pb_cpu_kernel *const pb_cpu_kernels[PB_WL_COUNT] = {
 #define PB_CPU_ISA "generic"
 #endif
 
-/* Copies the machine's performance levels, keeping of each level's CPUs those this process may
- * use (under `taskset` or a cpuset fewer than all). */
-static void pb_cpu_read_levels(pb_cpu_ctx *c)
+void pb_cpu_use_levels(void *ctx, const pb_machine *m)
 {
-    pb_machine m;
+    pb_cpu_ctx *c = ctx;
     pb_cpu_mask allowed;
-    pb_fingerprint_read(&m);
     int known = pb_placement_allowed(&allowed);
-    c->nlevels = m.nperf_levels;
-    for (int l = 0; l < m.nperf_levels; l++) {
+    c->nlevels = m->nperf_levels;
+    for (int l = 0; l < m->nperf_levels; l++) {
         pb_perf_level *level = &c->levels[l];
-        *level = m.perf_levels[l];
+        *level = m->perf_levels[l];
         if (!known || pb_cpu_mask_count(&level->cpus) == 0)
             continue;
         for (size_t w = 0; w < sizeof level->cpus.bits / sizeof level->cpus.bits[0]; w++)
@@ -79,7 +79,9 @@ static pb_status pb_cpu_init(void **ctx, pb_msg *why)
         return pb_msg_set(why, PB_ERR_NOMEM, "out of memory starting the cpu backend");
     memset(c, 0, sizeof *c);
     c->max_threads = pb_fingerprint_online_cpus();
-    pb_cpu_read_levels(c);
+    pb_machine machine;
+    pb_fingerprint_read(&machine);
+    pb_cpu_use_levels(c, &machine);
     pb_status st = pb_pool_create(c->max_threads, &c->pool, why);
     if (st != PB_OK) {
         pb_free(c);
@@ -219,25 +221,40 @@ static pb_status pb_cpu_place(pb_cpu_case *k, pb_msg *msg)
     return PB_OK;
 }
 
-/* For cpu-p and cpu-e, moves the case's threads onto their core type before anything touches
- * the case's memory, so pages are placed near the cores that use them. */
-static pb_status pb_cpu_place_threads(const pb_cpu_ctx *c, const pb_variant *variant, pb_cpu_placed_case *pc,
-                                      pb_msg *msg)
+/* For cpu-p and cpu-e, chooses the core type the case's threads work on. */
+static pb_status pb_cpu_choose_place(const pb_cpu_ctx *c, const pb_variant *variant, pb_cpu_placed_case *pc,
+                                     pb_msg *msg)
 {
     if (variant->role != PB_ROLE_CPU_P && variant->role != PB_ROLE_CPU_E)
         return PB_OK;
     if (c->nlevels != 2)
         return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "cpu: %s needs a CPU with two kinds of core; this one has %s",
                           pb_role_name(variant->role), c->nlevels ? "more" : "one");
-    pb_placement place;
-    memset(&place, 0, sizeof place);
     int fast = variant->role == PB_ROLE_CPU_P;
-    place.speed = fast ? PB_PLACEMENT_FAST : PB_PLACEMENT_EFFICIENT;
-    place.cpus = c->levels[fast ? 0 : 1].cpus;
+    pc->place.speed = fast ? PB_PLACEMENT_FAST : PB_PLACEMENT_EFFICIENT;
+    pc->place.cpus = c->levels[fast ? 0 : 1].cpus;
     pc->saved = calloc((size_t)pc->k.threads, sizeof *pc->saved);
     if (!pc->saved)
         return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory placing the cpu case's threads");
-    return pb_placement_apply_pool(pc->k.pool, pc->k.threads, &place, pc->saved, msg);
+    return PB_OK;
+}
+
+/* Moves the case's threads onto its core type (nothing to do for the other roles); every
+ * successful pb_cpu_enter is followed by pb_cpu_leave. */
+static pb_status pb_cpu_enter(pb_cpu_placed_case *pc, pb_msg *msg)
+{
+    if (!pc->saved)
+        return PB_OK;
+    pb_status st = pb_placement_apply_pool(pc->k.pool, pc->k.threads, &pc->place, pc->saved, msg);
+    if (st != PB_OK)
+        pb_placement_restore_pool(pc->k.pool, pc->k.threads, pc->saved);
+    return st;
+}
+
+static void pb_cpu_leave(pb_cpu_placed_case *pc)
+{
+    if (pc->saved)
+        pb_placement_restore_pool(pc->k.pool, pc->k.threads, pc->saved);
 }
 
 static void pb_cpu_case_destroy(void *kase)
@@ -253,8 +270,6 @@ static void pb_cpu_case_destroy(void *kase)
     for (int i = 0; i < PB_MAX_BUFFERS; i++)
         if (k->owned[i])
             pb_free(k->placed.buf[i].host);
-    if (pc->saved)
-        pb_placement_restore_pool(k->pool, k->threads, pc->saved);
     free(pc->saved);
     pb_free(pc);
 }
@@ -288,13 +303,16 @@ static pb_status pb_cpu_case_create(void *ctx, const pb_variant *variant, pb_pro
     k->pool = c->pool;
     k->threads = variant->threads;
     const pb_cpu_kernel *kernel = pb_cpu_kernels[problem->id];
-    pb_status st = pb_cpu_place_threads(c, variant, pc, msg);
-    if (st == PB_OK)
+    /* The threads that first touch the case's memory are those that will use it. */
+    pb_status st = pb_cpu_choose_place(c, variant, pc, msg);
+    if (st == PB_OK && (st = pb_cpu_enter(pc, msg)) == PB_OK) {
         st = pb_cpu_queue_create(k->threads, &k->queue, msg);
-    if (st == PB_OK)
-        st = pb_cpu_place(k, msg);
-    if (st == PB_OK && kernel->setup)
-        st = kernel->setup(k, msg);
+        if (st == PB_OK)
+            st = pb_cpu_place(k, msg);
+        if (st == PB_OK && kernel->setup)
+            st = kernel->setup(k, msg);
+        pb_cpu_leave(pc);
+    }
     if (st != PB_OK) {
         pb_cpu_case_destroy(pc);
         return st;
@@ -305,14 +323,18 @@ static pb_status pb_cpu_case_create(void *ctx, const pb_variant *variant, pb_pro
 
 static pb_status pb_cpu_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg)
 {
-    pb_cpu_case *k = kase;
+    pb_cpu_placed_case *pc = kase;
+    pb_cpu_case *k = &pc->k;
     const pb_cpu_kernel *kernel = pb_cpu_kernels[k->problem->id];
-    (void)msg;
+    pb_status st = pb_cpu_enter(pc, msg);
+    if (st != PB_OK)
+        return st;
     double t0 = pb_time_now();
     for (int i = 0; i < launches; i++)
         kernel->launch(k);
     *seconds = pb_time_now() - t0;
     *device_timer = 0;
+    pb_cpu_leave(pc);
     return PB_OK;
 }
 
