@@ -126,15 +126,28 @@ void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, 
         fprintf(out, "While it measured, other processes used %.0f%% of the machine's CPU and the hypervisor took %.0f%%: "
                      "expect wider intervals.\n",
                 100 * (rs->other_cpu > 0 ? rs->other_cpu : 0), 100 * (rs->steal > 0 ? rs->steal : 0));
-    int spread = 0, disturbed = 0;
+    int spread = 0, disturbed = 0, column = 0;
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
         if (r->status != PB_CASE_OK || r->rounds == 0 || !r->unstable)
             continue;
-        char name[160];
-        pb_case_label(r, name, sizeof name);
-        fprintf(out, "%s%s %.0f%%", spread++ == 0 ? "Rounds still disagreed when the rounds or the time ran out (spread between rounds):\n  " : ", ",
-                name, 100 * (exp(r->round_spread) - 1));
+        char item[200];
+        pb_case_label(r, item, sizeof item);
+        size_t len = strlen(item);
+        snprintf(item + len, sizeof item - len, " %.0f%%", 100 * (exp(r->round_spread) - 1));
+        if (spread++ == 0) {
+            fprintf(out, "Rounds still disagreed when the rounds or the time ran out (spread between rounds):\n ");
+            column = 1;
+        } else {
+            fputc(',', out);
+            column++;
+        }
+        /* Wrapped to fit a 100-column terminal. */
+        if (column + 1 + (int)strlen(item) > 100) {
+            fprintf(out, "\n ");
+            column = 1;
+        }
+        column += fprintf(out, " %s", item);
     }
     if (spread)
         fprintf(out, "\n  (marked \"ok, spread\"; differences smaller than about their spread cannot be judged)\n");
