@@ -322,17 +322,33 @@ pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg 
     return st;
 }
 
+/* The standard deviation of the log round medians, and in *k the rounds that had samples. */
+static double pb_runner_round_sd(const double *samples, const int *rounds, int n, int nrounds, int *k)
+{
+    double *logs = malloc(((size_t)nrounds + 1) * sizeof *logs), mean, sd = 0;
+    *k = 0;
+    if (logs) {
+        *k = pb_stats_round_log_medians(samples, rounds, (size_t)n, nrounds, logs);
+        pb_stats_mean_sd(logs, *k, &mean, &sd);
+        free(logs);
+    }
+    return sd;
+}
+
+/* The samples the case will keep: the host clock's once the device timer was not trusted. */
+static const double *pb_runner_kept_samples(const pb_runner_case *c)
+{
+    return c->untrusted ? c->host : c->samples;
+}
+
 int pb_runner_needs_round(const pb_runner_case *c, const pb_runner_opts *opts, double *halfwidth)
 {
     *halfwidth = INFINITY;
     if (c->rounds >= 2) {
-        double *logs = malloc((size_t)c->rounds * sizeof *logs), mean, sd;
-        if (logs) {
-            int k = pb_stats_round_log_medians(c->samples, c->sample_rounds, (size_t)c->nsamples, c->rounds, logs);
-            pb_stats_mean_sd(logs, k, &mean, &sd);
+        int k;
+        double sd = pb_runner_round_sd(pb_runner_kept_samples(c), c->sample_rounds, c->nsamples, c->rounds, &k);
+        if (k > 0)
             *halfwidth = pb_stats_rounds_halfwidth(sd, k);
-            free(logs);
-        }
     }
     if (c->rounds < opts->min_rounds)
         return 1;
@@ -364,13 +380,8 @@ static void pb_runner_summarise(const pb_runner_case *c, pb_result *out)
     out->min_s = s.min;
     out->cv = s.cv;
     out->rate_value = s.median > 0 ? out->work / 1e9 / s.median : 0;
-    double *logs = malloc((size_t)c->rounds * sizeof *logs), mean, sd = 0;
-    if (logs) {
-        int k = pb_stats_round_log_medians(c->samples, c->sample_rounds, (size_t)c->nsamples, c->rounds, logs);
-        pb_stats_mean_sd(logs, k, &mean, &sd);
-        free(logs);
-    }
-    out->round_spread = sd;
+    int k;
+    out->round_spread = pb_runner_round_sd(out->samples_s, out->sample_rounds, out->nsamples, c->rounds, &k);
     double other, steal;
     out->disturbed_rounds = pb_result_disturbance(out, &other, &steal);
     if (c->ne2e > 0) {
@@ -395,7 +406,7 @@ pb_status pb_runner_finish(pb_runner_case *c, const pb_runner_opts *opts, const 
         int device = c->device_timer && !c->untrusted;
         pb_strlcpy(out->timer, device ? "device" : "host", sizeof out->timer);
         pb_strlcpy(out->timer_note, c->timer_note, sizeof out->timer_note);
-        st = pb_result_set_samples(out, c->untrusted ? c->host : c->samples, c->sample_rounds, c->nsamples, &msg);
+        st = pb_result_set_samples(out, pb_runner_kept_samples(c), c->sample_rounds, c->nsamples, &msg);
         if (st == PB_OK && c->device_timer)
             st = pb_result_set_other_clock(out, c->untrusted ? c->samples : c->host, c->nsamples, &msg);
         if (st == PB_OK)

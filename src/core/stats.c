@@ -45,6 +45,15 @@ void pb_stats_summarise(const double *samples, size_t n, pb_summary *out)
     free(tmp);
 }
 
+double pb_stats_round_log_median(const double *samples, const int *rounds, size_t n, int round, double *scratch)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rounds[i] == round && samples[i] > 0)
+            scratch[m++] = samples[i];
+    return m > 0 ? log(pb_stats_median_inplace(scratch, m)) : NAN;
+}
+
 int pb_stats_round_log_medians(const double *samples, const int *rounds, size_t n, int nrounds, double *out)
 {
     double *tmp = malloc((n ? n : 1) * sizeof *tmp);
@@ -52,12 +61,9 @@ int pb_stats_round_log_medians(const double *samples, const int *rounds, size_t 
         return 0;
     int written = 0;
     for (int k = 0; k < nrounds; k++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (rounds[i] == k && samples[i] > 0)
-                tmp[m++] = samples[i];
-        if (m > 0)
-            out[written++] = log(pb_stats_median_inplace(tmp, m));
+        double v = pb_stats_round_log_median(samples, rounds, n, k, tmp);
+        if (!isnan(v))
+            out[written++] = v;
     }
     free(tmp);
     return written;
@@ -140,13 +146,24 @@ double pb_stats_t_quantile(double p, double df)
     return p > 0.5 ? q : -q;
 }
 
+void pb_stats_satterthwaite_add(pb_satterthwaite *acc, double var, double df)
+{
+    acc->var += var;
+    acc->den += df > 0 && isfinite(df) ? var * var / df : 0;
+}
+
+double pb_stats_satterthwaite_df(const pb_satterthwaite *acc)
+{
+    return acc->den > 0 ? acc->var * acc->var / acc->den : INFINITY;
+}
+
 double pb_stats_welch_df(double v1, int n1, double v2, int n2)
 {
-    double num = (v1 + v2) * (v1 + v2);
-    double den = (n1 > 1 ? v1 * v1 / (n1 - 1) : 0) + (n2 > 1 ? v2 * v2 / (n2 - 1) : 0);
-    if (!(den > 0))
-        return (double)(n1 + n2 - 2);
-    return num / den;
+    pb_satterthwaite acc = { 0, 0 };
+    pb_stats_satterthwaite_add(&acc, v1, n1 - 1.0);
+    pb_stats_satterthwaite_add(&acc, v2, n2 - 1.0);
+    double d = pb_stats_satterthwaite_df(&acc);
+    return isfinite(d) ? d : (double)(n1 + n2 - 2);
 }
 
 double pb_stats_rounds_halfwidth(double sd, int nrounds)

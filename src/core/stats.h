@@ -28,6 +28,10 @@ double pb_stats_median_inplace(double *values, size_t n);
  * round without samples is left out (the return value counts the rounds written, compacted). */
 int pb_stats_round_log_medians(const double *samples, const int *rounds, size_t n, int nrounds, double *out);
 
+/* The log of round `round`'s median sample, or NaN when the round has none; `scratch` holds n
+ * values. */
+double pb_stats_round_log_median(const double *samples, const int *rounds, size_t n, int round, double *scratch);
+
 /* Mean and sample standard deviation (0 for n < 2) of n >= 1 values. */
 void pb_stats_mean_sd(const double *v, int n, double *mean, double *sd);
 
@@ -35,6 +39,16 @@ void pb_stats_mean_sd(const double *v, int n, double *mean, double *sd);
  * Welch's test): the p-quantile (0 < p < 1), and the two-sided tail probability P(|T| >= t). */
 double pb_stats_t_quantile(double p, double df);
 double pb_stats_t_two_sided(double t, double df);
+
+/* Welch-Satterthwaite degrees of freedom of a sum of independent variance estimates: add each part
+ * with its own degrees of freedom (a part with df <= 0 or infinite counts as exact), then read the
+ * sum's. Infinity when no part is estimated. Zero-initialise the accumulator. */
+typedef struct pb_satterthwaite {
+    double var;   /* the sum of the parts */
+    double den;   /* sum of var_i^2 / df_i */
+} pb_satterthwaite;
+void pb_stats_satterthwaite_add(pb_satterthwaite *acc, double var, double df);
+double pb_stats_satterthwaite_df(const pb_satterthwaite *acc);
 
 /* Welch's degrees of freedom for a difference of two means with squared standard errors v1, v2
  * estimated from n1, n2 units. */

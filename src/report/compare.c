@@ -184,11 +184,14 @@ static pb_status pb_compare_rounds(const pb_comparison *cmp, pb_compare_case *c,
     c->se = sqrt(va + vb);
     c->drift_var = da + db;
     /* Welch-Satterthwaite over the four variance components. */
-    double parts[4][2] = { { ra, ka - 1.0 }, { rb, kb - 1.0 }, { da, cmp->drift_df_a }, { db, cmp->drift_df_b } };
-    double den = 0;
-    for (int i = 0; i < 4; i++)
-        den += parts[i][1] > 0 ? parts[i][0] * parts[i][0] / parts[i][1] : 0;
-    c->df = den > 0 ? (va + vb) * (va + vb) / den : ka + kb - 2.0;
+    pb_satterthwaite acc = { 0, 0 };
+    pb_stats_satterthwaite_add(&acc, ra, ka - 1.0);
+    pb_stats_satterthwaite_add(&acc, rb, kb - 1.0);
+    pb_stats_satterthwaite_add(&acc, da, cmp->drift_df_a);
+    pb_stats_satterthwaite_add(&acc, db, cmp->drift_df_b);
+    c->df = pb_stats_satterthwaite_df(&acc);
+    if (!isfinite(c->df))
+        c->df = ka + kb - 2.0;
     c->ratio = exp(c->log_ratio);
     c->method = "rounds";
     if (c->se == 0) {
@@ -321,32 +324,33 @@ static void pb_compare_groups(pb_comparison *cmp)
         if (role == PB_ROLE_CPU_N)
             continue;
         int k = 0;
-        double sum = 0, var = 0, dfden = 0, drift = 0;
+        double sum = 0, drift = 0;
+        pb_satterthwaite acc = { 0, 0 };
         for (int i = 0; i < cmp->ncases; i++) {
             const pb_compare_case *c = &cmp->cases[i];
             if (!isfinite(c->ci_low) || strcmp(c->a->role, name) != 0)
                 continue;
             k++;
             sum += c->log_ratio;
-            var += c->se * c->se - c->drift_var;
             drift += c->drift_var;
-            dfden += isfinite(c->df) && c->df > 0 ? pow(c->se * c->se - c->drift_var, 2) / c->df : 0;
         }
         if (k == 0)
             continue;
-        /* Own noise averages over the cases; the drift (the mean of the cases' drift parts, the
-         * same for all of them) does not. Its degrees of freedom are those of the drift. */
-        var /= (double)k * k;
+        /* Own noise averages over the cases (each case's part divided by k^2); the drift (the
+         * mean of the cases' drift parts, the same for all of them) does not, and has the runs'
+         * degrees of freedom. */
+        for (int i = 0; i < cmp->ncases; i++) {
+            const pb_compare_case *c = &cmp->cases[i];
+            if (isfinite(c->ci_low) && strcmp(c->a->role, name) == 0)
+                pb_stats_satterthwaite_add(&acc, (c->se * c->se - c->drift_var) / ((double)k * k), c->df);
+        }
         drift /= k;
-        dfden /= (double)k * k * k * k;
-        int drift_df = cmp->drift_df_a + cmp->drift_df_b;
-        dfden += drift > 0 && drift_df > 0 ? drift * drift / drift_df : 0;
-        var += drift;
+        pb_stats_satterthwaite_add(&acc, drift, cmp->drift_df_a + cmp->drift_df_b);
         pb_compare_group *g = &cmp->groups[cmp->ngroups++];
         pb_strlcpy(g->role, name, sizeof g->role);
         g->ncases = k;
         g->geomean = exp(sum / k);
-        double se = sqrt(var), df = dfden > 0 ? var * var / dfden : INFINITY;
+        double se = sqrt(acc.var), df = pb_stats_satterthwaite_df(&acc);
         double t = isfinite(df) ? pb_stats_t_quantile(0.5 + PB_COMPARE_LEVEL / 2, df) : 1.959963984540054;
         g->ci_low = exp(sum / k - t * se);
         g->ci_high = exp(sum / k + t * se);

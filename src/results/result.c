@@ -204,22 +204,26 @@ static double pb_known(double v)
 
 int pb_result_disturbance(const pb_result *r, double *other, double *steal)
 {
-    double seconds = 0, taken = 0, res2 = 0;
-    int k = 0;
+    /* All rounds as one window: shares weighted by each round's length, rounding errors added in
+     * quadrature; then the same rule as one round (pb_state_disturbed). */
+    pb_round_state all = { .seconds = 0, .other_cpu = 0, .steal = 0, .resolution = -1 };
+    double res2 = 0;
     *other = *steal = 0;
     for (int i = 0; i < r->nround_states; i++) {
         const pb_round_state *s = &r->round_states[i];
         if (!(s->seconds > 0) || s->other_cpu < 0 || s->resolution < 0)
             continue;
-        k++;
-        seconds += s->seconds;
-        taken += s->seconds * (pb_known(s->other_cpu) + pb_known(s->steal));
+        all.seconds += s->seconds;
+        all.other_cpu += s->seconds * pb_known(s->other_cpu);
+        all.steal += s->seconds * pb_known(s->steal);
         res2 += s->resolution * s->resolution * s->seconds * s->seconds;
     }
-    if (k == 0 || !(seconds > 0))
+    if (!(all.seconds > 0))
         return 0;
-    double share = taken / seconds, resolution = sqrt(res2) / seconds;
-    if (share <= PB_DISTURBED_SHARE || share <= 2 * resolution)
+    all.other_cpu /= all.seconds;
+    all.steal /= all.seconds;
+    all.resolution = sqrt(res2) / all.seconds;
+    if (!pb_state_disturbed(&all, PB_DISTURBED_SHARE, NULL, 0))
         return 0;
     int n = 0;
     for (int i = 0; i < r->nround_states; i++) {
@@ -246,13 +250,8 @@ static int pb_result_round_logs(const pb_result *r, double *out, int max)
     double *tmp = malloc((size_t)r->nsamples * sizeof *tmp);
     if (!tmp)
         return 0;
-    for (int k = 0; k < r->rounds; k++) {
-        size_t m = 0;
-        for (int i = 0; i < r->nsamples; i++)
-            if (r->sample_rounds[i] == k && r->samples_s[i] > 0)
-                tmp[m++] = r->samples_s[i];
-        out[k] = m ? log(pb_stats_median_inplace(tmp, m)) : NAN;
-    }
+    for (int k = 0; k < r->rounds; k++)
+        out[k] = pb_stats_round_log_median(r->samples_s, r->sample_rounds, (size_t)r->nsamples, k, tmp);
     free(tmp);
     return r->rounds;
 }
