@@ -28,6 +28,10 @@ else ok no_color_in_pipe; fi
 expect output_file 0 '^$' -- "$PB_BIN" compare "$GOOD" "$GOOD" -o "$T/out.txt"
 if [ -s "$T/out.txt" ]; then ok output_file_written; else fail output_file_written "no $T/out.txt"; fi
 
+# A file from a sanitizer build is named: its times say little about the machine.
+sed 's/"cflags": *"[^"]*"/"cflags": "-O1 -g -fsanitize=address,undefined"/' "$GOOD" >"$T/sanitized.json"
+expect sanitized_build 0 "B's parbench was built with sanitizers" -- "$PB_BIN" compare "$GOOD" "$T/sanitized.json"
+
 expect one_file 2 '^parbench compare: needs at least two result files' -- "$PB_BIN" compare "$GOOD"
 expect bad_format 2 'unknown format' -- "$PB_BIN" compare "$GOOD" "$GOOD" --format xml
 expect bad_threshold 2 'threshold expects a percentage' -- "$PB_BIN" compare "$GOOD" "$GOOD" --threshold -3

@@ -11,6 +11,14 @@ expect "help" 0 'Commands:' -- "$PB_BIN" --help
 for cmd in run list info selftest compare; do
     expect "help $cmd" 0 'usage: parbench' -- "$PB_BIN" $cmd --help
 done
+# A sanitizer build says its times are not the machine's; an optimised build says nothing of it.
+sanitized_out=$("$PB_BIN" run --preset tiny -w triad -b cpu --no-save 2>&1)
+if [ "${PB_SANITIZE:-0}" = 1 ]; then
+    if printf '%s\n' "$sanitized_out" | grep -q 'built with sanitizers'; then ok "sanitizer build named"
+    else fail "sanitizer build named" "no warning in: $(printf '%s\n' "$sanitized_out" | head -3)"; fi
+elif printf '%s\n' "$sanitized_out" | grep -Eq 'built with|full optimisation'; then
+    fail "optimised build unremarked" "$(printf '%s\n' "$sanitized_out" | grep 'built with')"
+else ok "optimised build unremarked"; fi
 expect "unknown command" 2 "unknown command 'frobnicate'" -- "$PB_BIN" frobnicate
 expect "unknown option" 2 "unknown option '--fast'" -- "$PB_BIN" run --fast
 expect "unknown workload" 2 "unknown workload 'fft'" -- "$PB_BIN" run -w fft --no-save

@@ -6,6 +6,7 @@
 
 #include "../src/cli/cli.h"
 #include "../src/cli/opts.h"
+#include "../src/core/buildinfo.h"
 #include "../src/core/pool.h"
 #include "../src/core/runner.h"
 #include "../src/core/stats.h"
@@ -392,7 +393,25 @@ static void test_runner_stops_when_interrupted(void)
     free_result(&r);
 }
 
+/* A build whose times are not representative is named; optimised builds are not. */
+static void test_build_timing_caveat(void)
+{
+    CHECK(pb_build_timing_caveat("-O3 -march=native -ffp-contract=off") == NULL);
+    CHECK(pb_build_timing_caveat("-O2") == NULL);
+    CHECK(pb_build_timing_caveat("-O1 -O3") == NULL);
+    CHECK(pb_build_timing_caveat("") == NULL);
+    CHECK(pb_build_timing_caveat(NULL) == NULL);
+    CHECK(pb_build_timing_caveat("-O3 -Ofast-math-is-not-a-flag") == NULL);
+    const char *san = pb_build_timing_caveat("-O1 -g -fsanitize=address,undefined");
+    CHECK(san != NULL && strstr(san, "sanitizers") != NULL);
+    const char *dbg = pb_build_timing_caveat("-O3 -march=native -O0");
+    CHECK(dbg != NULL && strstr(dbg, "optimisation") != NULL);
+    CHECK(pb_build_timing_caveat("-Og") != NULL);
+    CHECK(pb_build_timing_caveat("-O3 -O1") != NULL);
+}
+
 static const pbtest_case tests[] = {
+    { "build_timing_caveat", test_build_timing_caveat },
     { "stats_summary", test_stats_summary },
     { "pool_runs_every_index_once", test_pool_runs_every_index_once },
     { "split_aligned_never_shares_lines", test_split_aligned_never_shares_lines },

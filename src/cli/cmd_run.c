@@ -389,6 +389,9 @@ int pb_cmd_run(int argc, char **argv)
     printf("parbench %s on %s (%s, %d logical cores), preset %s, %d cases in %d to %d rounds\n", pb_build_version(),
            set.machine.label, set.machine.cpu_model, set.machine.logical_cores, set.preset, plan->n, ro.min_rounds,
            ro.max_rounds);
+    const char *caveat = pb_build_timing_caveat(pb_build_cflags());
+    if (caveat)
+        printf("warning: this parbench was %s; build it with plain 'make' to measure\n", caveat);
     fflush(stdout);
     pb_interrupt_flag = 0;
     signal(SIGINT, pb_on_sigint);

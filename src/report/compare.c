@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/backend.h"
+#include "../core/buildinfo.h"
 #include "../core/stats.h"
 #include "compare_stats.h"
 
@@ -553,6 +554,11 @@ static void pb_compare_warnings(pb_comparison *cmp)
     pb_warn_if_differs(cmp, "presets", a->preset, b->preset, "problem sizes differ, so few cases match");
     pb_warn_if_differs(cmp, "compilers", a->compiler, b->compiler, "the CPU kernels were not built alike");
     pb_warn_if_differs(cmp, "compiler flags", a->cflags, b->cflags, "the CPU kernels were not built alike");
+    const char *caveat_a = pb_build_timing_caveat(a->cflags), *caveat_b = pb_build_timing_caveat(b->cflags);
+    if (caveat_a)
+        pb_warn(cmp, "A's parbench was %s", caveat_a);
+    if (caveat_b)
+        pb_warn(cmp, "B's parbench was %s", caveat_b);
     if (strcmp(a->machine.power_source, "battery") == 0 || strcmp(b->machine.power_source, "battery") == 0)
         pb_warn(cmp, "%s on battery power: laptops often run slower on battery than on mains",
                 strcmp(a->machine.power_source, b->machine.power_source) == 0 ? "both ran"
