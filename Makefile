@@ -66,7 +66,7 @@ BACKENDS_BUILT := cpu
 
 # ---- sources: the core library (everything but main) ------------------------------------------
 LIB_SRC := $(wildcard src/core/*.c src/workloads/*.c src/results/*.c src/report/*.c \
-                      src/backends/registry.c src/backends/cpu/*.c)
+                      src/backends/*.c src/backends/cpu/*.c)
 LIB_SRC += $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 EXTRA_OBJ :=
 
@@ -129,9 +129,10 @@ $(BUILD)/%.o: %.c
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/tests/pbtest.o $(BUILD)/libparbench.a
+TEST_HARNESS := $(BUILD)/tests/pbtest.o $(BUILD)/tests/pbcase.o
+$(BUILD)/tests/%: tests/%.c $(TEST_HARNESS) $(BUILD)/libparbench.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/tests/pbtest.o $(BUILD)/libparbench.a $(LDFLAGS_ALL) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(TEST_HARNESS) $(BUILD)/libparbench.a $(LDFLAGS_ALL) $(LDLIBS)
 
 test: $(BUILD)/parbench $(TEST_BIN) $(TEST_EXTRA)
 	@PB_BUILD=$(BUILD) PB_SANITIZE=$(SANITIZE) sh tests/run.sh

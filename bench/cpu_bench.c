@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../src/backends/backend.h"
 #include "../src/backends/cpu/cpu_simd.h"
-#include "../src/core/backend.h"
 #include "../src/core/buildinfo.h"
 #include "../src/core/fingerprint.h"
 #include "../src/core/timer.h"

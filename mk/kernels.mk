@@ -18,3 +18,7 @@ $(BUILD)/gen/pb_kernel_sources.o: $(BUILD)/gen/pb_kernel_sources.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 EXTRA_OBJ += $(BUILD)/gen/pb_kernel_sources.o
+
+# The GPU launch plans (kernels/pb_launch.c): plain C that every GPU backend and the tests use, so
+# it is part of the library whichever backends are built.
+LIB_SRC += $(wildcard kernels/*.c)

@@ -1,6 +1,7 @@
 # macOS: the frameworks the fingerprint needs, and the metal backend (Metal + MPS).
 #   make METAL=0   leave the backend out        make METAL=1   build it without probing the SDK
-# The backend is one Objective-C file compiled with clang under ARC, plus plain C (metal_plan.c).
+# The backend is one Objective-C file compiled with clang under ARC, plus plain C (metal_source.c;
+# the launch plans are kernels/pb_launch.c, in every build).
 # By default a one-line probe checks that the SDK has the Metal and MPS headers; a fresh Mac with
 # Apple's command-line tools has them. On other systems this file adds nothing.
 # The kernels are compiled at run time, not here: without fast math (metal_backend.m) and with
@@ -26,7 +27,7 @@ endif
 
 ifeq ($(METAL_FOUND),1)
 METAL_OBJ := $(BUILD)/src/backends/metal/metal_backend.o
-LIB_SRC += src/backends/metal/metal_plan.c
+LIB_SRC += src/backends/metal/metal_source.c
 EXTRA_OBJ += $(METAL_OBJ)
 DEFS += -DHAVE_METAL
 BACKENDS_BUILT += metal

@@ -66,7 +66,8 @@ RUN_FLAGS="-std=c11 -O0 -D_GNU_SOURCE -ffp-contract=off -Wall -Wextra -Werror -i
 build_fake() {
     root=$PWD
     mkdir -p "$tmp/obj" &&
-        (cd "$tmp/obj" && "$CLANG" -std=c11 -O0 -D_GNU_SOURCE -ffp-contract=off -c "$root"/src/core/*.c "$root"/src/workloads/*.c) &&
+        (cd "$tmp/obj" && "$CLANG" -std=c11 -O0 -D_GNU_SOURCE -ffp-contract=off -c "$root"/src/core/*.c "$root"/src/workloads/*.c \
+            "$root"/src/backends/backend.c) &&
         ar rcs "$tmp/lib.a" "$tmp/obj"/*.o &&
         "$CLANG" $RUN_FLAGS -DPB_BLAS_ACCELERATE -DPB_BLAS_PROVIDER='"Accelerate"' -c "$src" -o "$tmp/blas.o" &&
         "$CLANG" $RUN_FLAGS -c tests/accelerate_fake/fake_accelerate.c -o "$tmp/fake.o" &&

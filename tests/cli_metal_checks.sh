@@ -90,8 +90,8 @@ msl_check_tiles() {
     done
 }
 if [ -f "$BUILD/gen/pb_kernel_sources.c" ] &&
-    "$CLANG" -std=c11 -o "$tmp/print_source" tests/msl_shim/print_source.c src/backends/metal/metal_plan.c \
-        src/core/status.c "$BUILD/gen/pb_kernel_sources.c" >"$tmp/print.log" 2>&1 &&
+    "$CLANG" -std=c11 -o "$tmp/print_source" tests/msl_shim/print_source.c src/backends/metal/metal_source.c \
+        kernels/pb_launch.c src/core/status.c "$BUILD/gen/pb_kernel_sources.c" >"$tmp/print.log" 2>&1 &&
     "$tmp/print_source" >"$tmp/kernels.metal"; then
     expect_pass "every kernel's Metal expansion compiles against the MSL shim, with each sgemm tile" \
         "$tmp/msl.log" -- msl_check_tiles
@@ -121,14 +121,14 @@ build_parts() {
         "$CLANGXX" -std=c++17 -O1 -ffp-contract=off $TSAN -pthread -Wall -Wextra -Werror -Wno-unused-parameter -Wno-unknown-pragmas \
             -Werror=unknown-attributes -isystem tests/msl_shim -c tests/msl_shim/run_kernels.cpp -o "$tmp/run_kernels.o"
 }
-link_harness() { # PLAN_SOURCE OUT
-    "$CLANG" -std=c11 -O0 -iquote src/backends/metal -c "$1" -o "$tmp/plan.o" &&
+link_harness() { # PLAN_SOURCE OUT (the plan's source, kernels/pb_launch.c or a copy of it)
+    "$CLANG" -std=c11 -O0 -iquote kernels -c "$1" -o "$tmp/plan.o" &&
         "$CLANGXX" $TSAN -pthread -o "$2" "$tmp/run_kernels.o" "$tmp/plan.o" "$tmp/lib.a" -lm
 }
 sed 's/(p->steps - 1 - step) % 2 == 0 ? 1 : 2/(p->steps - 1 - step) % 2 == 0 ? 2 : 1/' \
-    src/backends/metal/metal_plan.c >"$tmp/metal_plan.c"
-if build_parts >"$tmp/harness.log" 2>&1 && link_harness src/backends/metal/metal_plan.c "$tmp/run" >>"$tmp/harness.log" 2>&1 &&
-    link_harness "$tmp/metal_plan.c" "$tmp/run_bad" >>"$tmp/harness.log" 2>&1; then
+    kernels/pb_launch.c >"$tmp/pb_launch.c"
+if build_parts >"$tmp/harness.log" 2>&1 && link_harness kernels/pb_launch.c "$tmp/run" >>"$tmp/harness.log" 2>&1 &&
+    link_harness "$tmp/pb_launch.c" "$tmp/run_bad" >>"$tmp/harness.log" 2>&1; then
     # Races are read from the log; the exit code reports verification alone.
     if TSAN_OPTIONS=exitcode=0 "$tmp/run" >"$tmp/run.log" 2>&1; then
         ok "every Metal kernel runs on the CPU through the shim and verifies"

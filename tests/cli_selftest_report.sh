@@ -65,8 +65,8 @@ expect "a path under a file is refused" 2 "cannot write the report to '$tmp/file
     "$PB_BIN" selftest --report "$tmp/file/r.md"
 mkdir "$tmp/dir"
 expect "a directory is refused" 2 "it is a directory" -- "$PB_BIN" selftest --report "$tmp/dir"
-expect "--report without a file is refused" 2 "--report needs a file name" -- "$PB_BIN" selftest --report
-expect "an unknown argument is refused" 2 "unexpected argument '--reprot'" -- "$PB_BIN" selftest --reprot x
+expect "--report without a file is refused" 2 "option '--report' needs a value \\(FILE\\)" -- "$PB_BIN" selftest --report
+expect "an unknown argument is refused" 2 "unknown option '--reprot'" -- "$PB_BIN" selftest --reprot x
 if [ -z "$(ls -A "$tmp/dir")" ] && [ "$(cat "$tmp/file")" = "a file" ]; then
     ok "a refused path leaves nothing written"
 else

@@ -1,23 +1,14 @@
 /* Tests of the blas backend: found through the registry (skipped cleanly when this build has no
- * BLAS, whose entry must then say how to add one), its variants, and SGEMM verified at several
- * sizes on one thread and on all threads. */
+ * BLAS, whose entry must then say how to add one), its variants and description, and SGEMM
+ * verified at odd sizes on one thread and on all threads (the presets run in test_matrix.c). */
 #include <string.h>
 
-#include "../src/core/backend.h"
+#include "../src/backends/backend.h"
 #include "../src/core/fingerprint.h"
+#include "pbcase.h"
 #include "pbtest.h"
 
-#define SEED 20261127u
-
-static const pb_backend_entry *blas_entry(void)
-{
-    int n;
-    const pb_backend_entry *reg = pb_backend_registry(&n);
-    for (int i = 0; i < n; i++)
-        if (strcmp(reg[i].name, "blas") == 0)
-            return &reg[i];
-    return NULL;
-}
+static const pb_backend_entry *blas_entry(void) { return pbcase_entry("blas"); }
 
 static void test_registry_entry(void)
 {
@@ -29,51 +20,25 @@ static void test_registry_entry(void)
     }
 }
 
-/* Runs one SGEMM of size n on each of the backend's variants for {1, all} threads and verifies. */
-static void run_sgemm(const pb_backend *b, void *ctx, pb_pool *pool, int64_t n)
-{
-    const pb_workload *wl = pb_workload_get(PB_WL_SGEMM);
-    const int all = pb_fingerprint_online_cpus();
-    int threads[] = { 1, all };
-    pb_variant_request req = { threads, 2, all };
-    pb_variant v[PB_MAX_VARIANTS];
-    int nv = b->variants(ctx, PB_WL_SGEMM, &req, v, PB_MAX_VARIANTS);
-    CHECK(nv >= 1);
-    for (int i = 0; i < nv; i++) {
-        pb_dims d = { { n } };
-        pb_problem p;
-        pb_msg msg = { "" };
-        CHECK(wl->create(&d, SEED, &p, &msg) == PB_OK);
-        pb_problem_poison_outputs(&p);
-        void *kase = NULL;
-        CHECK_MSG(b->case_create(ctx, &v[i], &p, &kase, &msg) == PB_OK, "%s", msg.text);
-        double s = -1;
-        int device_timer = -1;
-        CHECK(b->case_run(kase, 2, &s, &device_timer, &msg) == PB_OK);
-        CHECK(s >= 0 && device_timer == 0);
-        b->case_destroy(kase);
-        pb_check check;
-        CHECK(wl->verify(&p, pool, all, v[i].unit_roundoff, &check, &msg) == PB_OK);
-        CHECK_MSG(check.ok, "n = %lld, %d threads: %s, error %g > %g", (long long)n, v[i].threads, check.method,
-                  check.max_err, check.tolerance);
-        pb_problem_destroy(&p);
-    }
-}
-
+/* SGEMM at sizes the presets (run in test_matrix.c) never have, on every variant, verified. */
 static void test_sgemm_verified(void)
 {
-    const pb_backend_entry *e = blas_entry();
-    if (!e || !e->backend)
-        SKIP("blas not built here");
-    const pb_backend *b = e->backend;
-    void *ctx = NULL;
-    pb_pool *pool = NULL;
-    pb_msg msg;
-    CHECK_MSG(b->init(&ctx, &msg) == PB_OK, "%s", msg.text);
-    CHECK(pb_pool_create(pb_fingerprint_online_cpus(), &pool, &msg) == PB_OK);
-    static const int64_t sizes[] = { 1, 7, 67, 512, 1023, 1025 };
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
-        run_sgemm(b, ctx, pool, sizes[i]);
+    const pb_backend *b;
+    pb_msg why = { "" };
+    void *ctx = pbcase_start("blas", &b, &why);
+    if (!ctx)
+        SKIP("%s", why.text);
+    static const int64_t sizes[] = { 1, 7, 1023, 1025 };
+    static const pbcase_opts two = { .launches = 2 };
+    pb_pool *pool = pbcase_pool();
+    pb_variant v[PB_MAX_VARIANTS];
+    const int nv = pbcase_variants(b, ctx, PB_WL_SGEMM, v);
+    CHECK(nv >= 1);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0] && pool; i++) {
+        const pb_dims d = { { sizes[i] } };
+        for (int k = 0; k < nv; k++)
+            pbcase_expect_verified(b, ctx, &v[k], PB_WL_SGEMM, &d, pool, &two, "odd size");
+    }
     pb_pool_free(pool);
     b->shutdown(ctx);
 }

@@ -7,6 +7,7 @@
 
 #include "../src/core/rng.h"
 #include "../src/core/stats.h"
+#include "../src/cli/cli.h"
 #include "../src/report/compare.h"
 #include "../src/report/compare_stats.h"
 #include "../src/results/json_read.h"
@@ -91,9 +92,11 @@ static int pb_has_warning(const pb_comparison *cmp, const char *text)
 static void test_stats_known_values(void)
 {
     double odd[] = { 5, 1, 4, 2, 3 }, even[] = { 4, 1, 3, 2 }, same[] = { 7, 7, 7 };
-    CHECK(pb_compare_median_inplace(odd, 5) == 3);
-    CHECK(pb_compare_median_inplace(even, 4) == 2.5);
-    CHECK(pb_compare_median_inplace(same, 3) == 7);
+    CHECK(pb_stats_median_inplace(odd, 5) == 3);
+    CHECK(pb_stats_median_inplace(even, 4) == 2.5);
+    CHECK(pb_stats_median_inplace(same, 3) == 7);
+    CHECK(pb_stats_rate(2e9, 0.5) == 4);
+    CHECK(pb_stats_rate(0, 0.5) == 0 && pb_stats_rate(1e9, 0) == 0);
     const double sorted[] = { 1, 2, 3, 4, 5 };
     CHECK(pb_compare_quantile_sorted(sorted, 5, 0) == 1);
     CHECK(pb_compare_quantile_sorted(sorted, 5, 1) == 5);
@@ -491,13 +494,16 @@ static void test_formats(void)
 
 /* ---- the command ----------------------------------------------------------------------------- */
 
+/* The command as main runs it: the arguments after "compare"; 0 ok, 2 bad usage or input. */
 static int pb_run_main(const char *const *args, int n)
 {
     char *argv[16];
-    for (int i = 0; i < n; i++)
-        argv[i] = (char *)args[i];
-    argv[n] = NULL;
-    return pb_compare_main(n, argv);
+    for (int i = 1; i < n; i++)
+        argv[i - 1] = (char *)args[i];
+    argv[n - 1] = NULL;
+    pb_msg msg = { "" };
+    pb_status st = pb_cmd_compare(n - 1, argv, &msg);
+    return st == PB_OK ? 0 : st == PB_ERR_USAGE || st == PB_ERR_INPUT ? 2 : 1;
 }
 
 static void test_command(void)

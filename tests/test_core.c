@@ -1,10 +1,12 @@
-/* Tests of the core: statistics, the thread pool, option parsing and the runner (driven by a
- * small fake backend whose correctness and speed the test controls). */
+/* Tests of the core: statistics, the thread pool, option parsing and the runner: on its own
+ * through pb_runner_ops, and as `parbench` drives it (src/cli/measure.c) with a small fake backend
+ * whose correctness and speed the test controls. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../src/cli/cli.h"
+#include "../src/cli/measure.h"
 #include "../src/cli/opts.h"
 #include "../src/core/buildinfo.h"
 #include "../src/core/pool.h"
@@ -261,7 +263,7 @@ static pb_status run_fake(int mode, pb_result *r, int interrupt_after)
     pb_runner_opts ro = { .min_time_s = 0.05, .interrupted = &fake_interrupt };
     pb_runner_opts_defaults(&ro);
     memset(r, 0, sizeof *r);
-    pb_status st = pb_runner_run_case(&fake_backend, &fake_mode, &v, &problem, &ro, r);
+    pb_status st = pb_measure_case(&fake_backend, &fake_mode, &v, &problem, &ro, r);
     pb_problem_destroy(&problem);
     return st;
 }
@@ -393,6 +395,77 @@ static void test_runner_stops_when_interrupted(void)
     free_result(&r);
 }
 
+/* The runner on its own, as the core sees a case: a fake behind pb_runner_ops whose launches
+ * each spin 20 us on the host clock. `open_status` and `verifies` select the outcome; the counts
+ * show the runner opens, verifies and closes a case exactly once. */
+typedef struct ops_fake {
+    pb_status open_status;
+    int verifies;
+    int opened, closed, verified;
+} ops_fake;
+
+static pb_status ops_open(void *impl, pb_msg *msg)
+{
+    ops_fake *f = impl;
+    f->opened++;
+    return f->open_status == PB_OK ? PB_OK : pb_msg_set(msg, f->open_status, "needs 9 GiB, the device has 4");
+}
+static pb_status ops_run(void *impl, int launches, double *seconds, int *device_timer, pb_msg *msg)
+{
+    (void)impl;
+    (void)msg;
+    double t0 = pb_time_now();
+    while (pb_time_now() - t0 < 20e-6 * launches)
+        ;
+    *seconds = pb_time_now() - t0;
+    *device_timer = 0;
+    return PB_OK;
+}
+static int ops_verify(void *impl, pb_pool *pool, int threads, pb_msg *why)
+{
+    (void)pool;
+    (void)threads;
+    ops_fake *f = impl;
+    f->verified++;
+    if (!f->verifies)
+        pb_msg_set(why, PB_ERR_VERIFY, "wrong result: the fake says so");
+    return f->verifies;
+}
+static void ops_close(void *impl) { ((ops_fake *)impl)->closed++; }
+static const pb_runner_ops fake_ops = { .open = ops_open, .run = ops_run, .verify = ops_verify, .close = ops_close };
+
+static void test_runner_on_its_own(void)
+{
+    pb_runner_opts ro = { .min_time_s = 0.02, .min_sample_s = 0.001, .min_rounds = 3, .max_rounds = 3 };
+    pb_runner_opts_defaults(&ro);
+    pb_runner_case c;
+    pb_measurement m;
+    const char *stop = NULL;
+    ops_fake ok = { PB_OK, 1, 0, 0, 0 };
+    CHECK(pb_runner_setup(&c, &fake_ops, &ok, &ro) == PB_OK);
+    CHECK_MSG(c.live && c.outcome == PB_RUNNER_OK && c.launches >= 1, "%s", c.reason);
+    CHECK(pb_runner_rounds(&c, &ro, &stop) == PB_OK && stop != NULL);
+    CHECK(pb_runner_finish(&c, stop, &m) == 1);
+    CHECK_MSG(m.rounds == 3 && m.nsamples >= 3 && m.summary.median > 0 && !m.device_timer && !m.has_other_clock,
+              "%d rounds, %d samples", m.rounds, m.nsamples);
+    CHECK(m.states != NULL && m.sample_rounds[m.nsamples - 1] == 2);
+    pb_runner_discard(&c);
+    CHECK(ok.opened == 1 && ok.closed == 1 && ok.verified == 1);
+
+    ops_fake wrong = { PB_OK, 0, 0, 0, 0 };
+    CHECK(pb_runner_setup(&c, &fake_ops, &wrong, &ro) == PB_OK);
+    CHECK(!c.live && c.outcome == PB_RUNNER_FAILED && !c.open && wrong.closed == 1);
+    CHECK_STR(c.reason, "wrong result: the fake says so");
+    CHECK(c.nsamples == 0);
+    pb_runner_discard(&c);
+
+    ops_fake unfit = { PB_ERR_UNSUPPORTED, 1, 0, 0, 0 };
+    CHECK(pb_runner_setup(&c, &fake_ops, &unfit, &ro) == PB_OK);
+    CHECK(!c.live && c.outcome == PB_RUNNER_SKIPPED && unfit.closed == 0 && unfit.verified == 0);
+    CHECK_STR(c.reason, "does not fit this device: needs 9 GiB, the device has 4");
+    pb_runner_discard(&c);
+}
+
 /* A build whose times are not representative is named; optimised builds are not. */
 static void test_build_timing_caveat(void)
 {
@@ -423,6 +496,7 @@ static const pbtest_case tests[] = {
     { "runner_stops_when_interrupted", test_runner_stops_when_interrupted },
     { "runner_stopping_rule", test_runner_stopping_rule },
     { "runner_checks_device_timers", test_runner_checks_device_timers },
+    { "runner_on_its_own", test_runner_on_its_own },
 };
 
 PBTEST_MAIN(tests)

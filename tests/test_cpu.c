@@ -1,6 +1,7 @@
-/* Tests of the cpu backend: its variants and roles, and every workload at tiny, quick and standard
- * sizes and at odd sizes (n = 1, 7, 1023, 1025), on one thread and on all threads, verified
- * against the workload's reference. */
+/* Tests of what only the cpu backend has: its variants and roles (core types, faked hybrid
+ * machines), its work queue, buffer placement and scratch, and every workload at odd sizes
+ * (n = 1, 7, 1023, 1025) and sgemm around its blocking, on one thread and on all threads. The
+ * preset sizes of every backend run in test_matrix.c. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -8,16 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/backends/backend.h"
 #include "../src/backends/cpu/cpu_backend.h"
 #include "../src/backends/cpu/cpu_kernels.h"
-#include "../src/core/backend.h"
 #include "../src/core/fingerprint.h"
 #include "../src/core/placement.h"
+#include "pbcase.h"
 #include "pbtest.h"
 
 extern const pb_backend pb_backend_cpu;
 
-#define SEED 20261127u
+#define SEED PBCASE_SEED
 
 /* One backend context and one verification pool for the whole program. */
 static void *cpu_ctx;
@@ -35,85 +37,32 @@ static int setup(void)
     return 1;
 }
 
-/* `make test SANITIZE=1` sets PB_SANITIZE=1; a sanitized binary run by hand is recognised too. */
-#if defined(__SANITIZE_ADDRESS__)
-#define BUILT_WITH_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BUILT_WITH_ASAN 1
-#endif
-#endif
-#ifndef BUILT_WITH_ASAN
-#define BUILT_WITH_ASAN 0
-#endif
-
-static int sanitized(void)
+/* The cpu variant of workload `id` on `threads` threads (0 when there is none). */
+static int variant_for(pb_workload_id id, int threads, pb_variant *v)
 {
-    const char *s = getenv("PB_SANITIZE");
-    return BUILT_WITH_ASAN || (s && strcmp(s, "1") == 0);
-}
-
-/* Runs one launch of the problem on `threads` threads of the cpu backend, outputs read back into
- * the problem; 0 when that failed (with the reason checked). */
-static int run_once(pb_problem *p, int threads, double *unit_roundoff)
-{
-    pb_msg msg = { "" };
     const int all = pb_fingerprint_online_cpus();
     pb_variant_request req = { &threads, 1, all };
-    pb_variant v[4];
-    int nv = pb_backend_cpu.variants(cpu_ctx, p->id, &req, v, 4);
-    CHECK(nv >= 1 && v[0].threads == threads);
-    if (nv < 1)
-        return 0;
-    void *kase = NULL;
-    double seconds = -1;
-    int device_timer = -1;
-    pb_status st = pb_backend_cpu.case_create(cpu_ctx, &v[0], p, &kase, &msg);
-    CHECK_MSG(st == PB_OK, "%s case_create: %s", pb_workload_get(p->id)->name, msg.text);
-    if (st != PB_OK)
-        return 0;
-    CHECK(pb_backend_cpu.case_run(kase, 1, &seconds, &device_timer, &msg) == PB_OK);
-    CHECK(seconds >= 0 && device_timer == 0);
-    CHECK(pb_backend_cpu.case_read(kase, &msg) == PB_OK);
-    pb_backend_cpu.case_destroy(kase);
-    *unit_roundoff = v[0].unit_roundoff;
-    return 1;
+    pb_variant list[PB_MAX_VARIANTS];
+    const int n = pb_backend_cpu.variants(cpu_ctx, id, &req, list, PB_MAX_VARIANTS);
+    CHECK(n >= 1 && list[0].threads == threads);
+    *v = list[0];
+    return n >= 1;
 }
 
-/* Creates the problem, poisons its outputs, runs one launch on `threads` threads and verifies. */
+/* One launch of workload `id` at `dims` on `threads` threads, verified. */
 static void run_verified(pb_workload_id id, const pb_dims *dims, int threads)
 {
-    const pb_workload *wl = pb_workload_get(id);
-    pb_problem p;
-    pb_msg msg = { "" };
+    static const pbcase_opts one = { .launches = 1 };
+    pb_variant v;
+    char what[64];
     if (!setup()) {
         CHECK_MSG(0, "could not start the cpu backend");
         return;
     }
-    pb_status st = wl->create(dims, SEED, &p, &msg);
-    CHECK_MSG(st == PB_OK, "%s create: %s", wl->name, msg.text);
-    if (st != PB_OK)
-        return;
-    pb_problem_poison_outputs(&p);
-    double unit_roundoff;
-    if (run_once(&p, threads, &unit_roundoff)) {
-        pb_check check;
-        st = wl->verify(&p, verify_pool, pb_fingerprint_online_cpus(), unit_roundoff, &check, &msg);
-        CHECK_MSG(st == PB_OK && check.ok,
-                  "%s dims %lld x %lld x %lld on %d threads: %s (max err %g, tolerance %g, %lld bad, first %lld) %s",
-                  wl->name, (long long)dims->v[0], (long long)dims->v[1], (long long)dims->v[2], threads,
-                  check.method, check.max_err, check.tolerance, (long long)check.bad, (long long)check.first_bad,
-                  msg.text);
-    }
-    pb_problem_destroy(&p);
-}
-
-static void run_preset(pb_workload_id id, pb_preset preset)
-{
-    const int all = pb_fingerprint_online_cpus();
-    run_verified(id, &pb_workload_get(id)->sizes[preset], 1);
-    if (all > 1)
-        run_verified(id, &pb_workload_get(id)->sizes[preset], all);
+    snprintf(what, sizeof what, "%lld x %lld x %lld", (long long)dims->v[0], (long long)dims->v[1],
+             (long long)dims->v[2]);
+    if (variant_for(id, threads, &v))
+        pbcase_expect_verified(&pb_backend_cpu, cpu_ctx, &v, id, dims, verify_pool, &one, what);
 }
 
 /* The workload's tiny dims with every extent (not step or iteration counts) set to n. */
@@ -129,6 +78,7 @@ static pb_dims odd_dims(pb_workload_id id, int64_t n)
     return d;
 }
 
+/* Sizes the presets never have: one element, fewer than a SIMD vector, around a power of two. */
 static void run_odd(pb_workload_id id)
 {
     static const int64_t sizes[] = { 1, 7, 1023, 1025 };
@@ -141,26 +91,9 @@ static void run_odd(pb_workload_id id)
     }
 }
 
-#define STANDARD_SKIP_REASON "standard sizes are slow under the sanitizers; the other sizes run the same code"
-
-#define WORKLOAD_TESTS(name, id)                                                  \
-    static void test_##name##_tiny(void) { run_preset(id, PB_PRESET_TINY); }      \
-    static void test_##name##_quick(void) { run_preset(id, PB_PRESET_QUICK); }    \
-    static void test_##name##_standard(void)                                      \
-    {                                                                             \
-        if (sanitized())                                                          \
-            SKIP(STANDARD_SKIP_REASON);                                           \
-        run_preset(id, PB_PRESET_STANDARD);                                       \
-    }                                                                             \
-    static void test_##name##_odd_sizes(void) { run_odd(id); }
-
-WORKLOAD_TESTS(sgemm, PB_WL_SGEMM)
-WORKLOAD_TESTS(triad, PB_WL_TRIAD)
-WORKLOAD_TESTS(reduce, PB_WL_REDUCE)
-WORKLOAD_TESTS(stencil, PB_WL_STENCIL)
-WORKLOAD_TESTS(nbody, PB_WL_NBODY)
-WORKLOAD_TESTS(mandelbrot, PB_WL_MANDELBROT)
-WORKLOAD_TESTS(histogram, PB_WL_HISTOGRAM)
+#define WORKLOAD_TESTS(ID, name, OUTPUT) \
+    static void test_##name##_odd_sizes(void) { run_odd(PB_WL_##ID); }
+PB_WORKLOAD_LIST(WORKLOAD_TESTS)
 
 /* Sizes around the sgemm blocking (micro-tile rows and columns, the KC and NB blocks) where an
  * edge case would go wrong first. */
@@ -199,11 +132,13 @@ static void test_reduce_same_on_any_threads(void)
         x[i] = ldexpf((float)((int)((i * 2654435761u) % 2001u) - 1000), (int)((i * 40503u) % 41u) - 20);
     uint32_t first = 0;
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-        double unit_roundoff;
-        if (counts[i] > all)
+        static const pbcase_opts one = { .launches = 1 };
+        pbcase_result r;
+        pb_variant v;
+        /* These inputs are not the workload's, so only the bits are compared, not verified. */
+        if (counts[i] > all || !variant_for(PB_WL_REDUCE, counts[i], &v))
             continue;
-        pb_problem_poison_outputs(&p);
-        if (!run_once(&p, counts[i], &unit_roundoff))
+        if (pbcase_run(&pb_backend_cpu, cpu_ctx, &v, &p, NULL, &one, &r) != PB_OK)
             break;
         uint32_t bits;
         memcpy(&bits, p.buf[1].host, sizeof bits);
@@ -257,18 +192,11 @@ static void test_queue_hands_out_every_chunk_once(void)
     pb_cpu_queue_free(NULL);
 }
 
-/* Read by AddressSanitizer in SANITIZE=1 builds: an allocation too large to make returns NULL, as
- * it does without the sanitizer, instead of ending the program. */
-const char *__asan_default_options(void)
-{
-    return "allocator_may_return_null=1";
-}
-
 /* Whether an allocation of terabytes fails here rather than being promised and then paged in:
  * under AddressSanitizer (above its size limit) and on Linux unless overcommit is unconditional. */
 static int huge_allocations_fail(void)
 {
-    if (sanitized())
+    if (pbcase_sanitized())
         return 1;
     FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
     int mode = -1;
@@ -437,6 +365,15 @@ static void test_core_type_variants(void)
     CHECK(pb_role_parse("cpu-e", &role) && role == PB_ROLE_CPU_E);
 }
 
+/* Runs one verified launch of a tiny triad on variant `v`; 1 when it passed. */
+static int run_tiny_triad(const pb_variant *v)
+{
+    static const pbcase_opts two = { .launches = 2 };
+    const pb_workload *wl = pb_workload_get(PB_WL_TRIAD);
+    return pbcase_expect_verified(&pb_backend_cpu, cpu_ctx, v, PB_WL_TRIAD, &wl->sizes[PB_PRESET_TINY], verify_pool,
+                                  &two, pb_role_name(v->role)) > 0;
+}
+
 /* On this machine: cpu-p and cpu-e rows exactly when the CPU has two kinds of core, and each
  * such case runs and verifies on its core type. Elsewhere such a case is refused with a reason. */
 static void test_core_type_rows_here(void)
@@ -463,28 +400,16 @@ static void test_core_type_rows_here(void)
         CHECK(v[i].role != PB_ROLE_CPU_P && v[i].role != PB_ROLE_CPU_E);
 
     const pb_workload *wl = pb_workload_get(PB_WL_TRIAD);
+    n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
+    for (int i = 0; i < n; i++) {
+        if (v[i].role == PB_ROLE_CPU_P || v[i].role == PB_ROLE_CPU_E)
+            run_tiny_triad(&v[i]);
+    }
     pb_problem p;
     pb_msg msg = { "" };
     if (wl->create(&wl->sizes[PB_PRESET_TINY], SEED, &p, &msg) != PB_OK) {
         CHECK_MSG(0, "triad create: %s", msg.text);
         return;
-    }
-    n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
-    for (int i = 0; i < n; i++) {
-        if (v[i].role != PB_ROLE_CPU_P && v[i].role != PB_ROLE_CPU_E)
-            continue;
-        void *kase = NULL;
-        double seconds;
-        int timer;
-        pb_check check;
-        pb_problem_poison_outputs(&p);
-        CHECK_MSG(pb_backend_cpu.case_create(cpu_ctx, &v[i], &p, &kase, &msg) == PB_OK, "%s", msg.text);
-        if (!kase)
-            continue;
-        CHECK(pb_backend_cpu.case_run(kase, 1, &seconds, &timer, &msg) == PB_OK);
-        CHECK(pb_backend_cpu.case_read(kase, &msg) == PB_OK);
-        pb_backend_cpu.case_destroy(kase);
-        CHECK(wl->verify(&p, verify_pool, all, v[i].unit_roundoff, &check, &msg) == PB_OK && check.ok);
     }
     if (m.nperf_levels != 2) {
         pb_variant fake = v[0];
@@ -494,30 +419,6 @@ static void test_core_type_rows_here(void)
         CHECK(strstr(msg.text, "two kinds of core") != NULL);
     }
     pb_problem_destroy(&p);
-}
-
-/* Runs one verified launch of a tiny triad on variant `v`; 1 when it passed. */
-static int run_tiny_triad(const pb_variant *v)
-{
-    const pb_workload *wl = pb_workload_get(PB_WL_TRIAD);
-    pb_problem p;
-    pb_msg msg = { "" };
-    pb_check check = { 0 };
-    void *kase = NULL;
-    double seconds;
-    int timer, ok = 0;
-    if (wl->create(&wl->sizes[PB_PRESET_TINY], SEED, &p, &msg) != PB_OK)
-        return 0;
-    pb_problem_poison_outputs(&p);
-    if (pb_backend_cpu.case_create(cpu_ctx, v, &p, &kase, &msg) == PB_OK) {
-        ok = pb_backend_cpu.case_run(kase, 2, &seconds, &timer, &msg) == PB_OK &&
-             pb_backend_cpu.case_read(kase, &msg) == PB_OK;
-        pb_backend_cpu.case_destroy(kase);
-        ok = ok && wl->verify(&p, verify_pool, 1, v->unit_roundoff, &check, &msg) == PB_OK && check.ok;
-    }
-    CHECK_MSG(ok, "%s: %s", pb_role_name(v->role), msg.text);
-    pb_problem_destroy(&p);
-    return ok;
 }
 
 /* The backend on a faked hybrid machine: variants() gives cpu-p with the P count and cpu-e with
@@ -603,10 +504,6 @@ static void test_shutdown(void)
     pb_backend_cpu.shutdown(NULL);
 }
 
-#define WORKLOAD_CASES(name)                                                                       \
-    { #name "_tiny", test_##name##_tiny }, { #name "_quick", test_##name##_quick },               \
-        { #name "_standard", test_##name##_standard }, { #name "_odd_sizes", test_##name##_odd_sizes }
-
 static const pbtest_case cases[] = {
     { "variants_roles", test_variants_roles },
     { "core_type_variants", test_core_type_variants },
@@ -614,17 +511,17 @@ static const pbtest_case cases[] = {
     { "faked_hybrid_machine", test_faked_hybrid_machine },
     { "large_buffers_are_placed", test_large_buffers_are_placed },
     { "device", test_device },
-    WORKLOAD_CASES(sgemm),
+    { "sgemm_odd_sizes", test_sgemm_odd_sizes },
     { "sgemm_block_edges", test_sgemm_block_edges },
     { "sgemm_scratch_out_of_memory", test_sgemm_scratch_out_of_memory },
-    WORKLOAD_CASES(triad),
-    WORKLOAD_CASES(reduce),
+    { "triad_odd_sizes", test_triad_odd_sizes },
+    { "reduce_odd_sizes", test_reduce_odd_sizes },
     { "reduce_same_on_any_threads", test_reduce_same_on_any_threads },
     { "queue_hands_out_every_chunk_once", test_queue_hands_out_every_chunk_once },
-    WORKLOAD_CASES(stencil),
-    WORKLOAD_CASES(nbody),
-    WORKLOAD_CASES(mandelbrot),
-    WORKLOAD_CASES(histogram),
+    { "stencil_odd_sizes", test_stencil_odd_sizes },
+    { "nbody_odd_sizes", test_nbody_odd_sizes },
+    { "mandelbrot_odd_sizes", test_mandelbrot_odd_sizes },
+    { "histogram_odd_sizes", test_histogram_odd_sizes },
     { "shutdown", test_shutdown },
 };
 

@@ -1,38 +1,21 @@
 /* The cuda backend. Without a driver or GPU (the development machines), init fails fast with the
- * "no device" message; with a GPU, devices are described, fp32 and TF32 cuBLAS stay separate cases
- * (TF32 only where tensor cores have it), and every workload verifies at tiny size on every variant. Skipped when the backend is not built. */
+ * "no device" message; with a GPU, devices are described and fp32 and TF32 cuBLAS stay separate
+ * cases (TF32 only where tensor cores have it). Every workload and variant runs and verifies in
+ * test_matrix.c. Skipped when the backend is not built. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/core/backend.h"
-#include "../src/core/pool.h"
+#include "../src/backends/backend.h"
+#include "pbcase.h"
 #include "pbtest.h"
 
 #define NO_DEVICE "CUDA: no device (driver missing or no GPU)"
 
-/* Read by AddressSanitizer at start-up in SANITIZE=1 builds (ignored otherwise). With a GPU, the
- * CUDA driver maps memory inside the range ASan protects as its shadow gap, and keeps a few
- * allocations from its initialisation to the end (google/sanitizers#629). */
-const char *__asan_default_options(void)
-{
-    return "protect_shadow_gap=0";
-}
-
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libcuda\nleak:libcublas\n";
-}
-
 static const pb_backend *cuda_backend(void)
 {
-    int count = 0;
-    const pb_backend_entry *registry = pb_backend_registry(&count);
-    for (int i = 0; i < count; i++) {
-        if (strcmp(registry[i].name, "cuda") == 0)
-            return registry[i].backend;
-    }
-    return NULL;
+    const pb_backend_entry *e = pbcase_entry("cuda");
+    return e ? e->backend : NULL;
 }
 
 /* Initialises the backend under an alarm, so a hang in the CUDA runtime fails the test program
@@ -146,65 +129,11 @@ static void test_tf32_is_a_separate_case(void)
     backend->shutdown(ctx);
 }
 
-static void run_variant(const pb_backend *backend, void *ctx, const pb_workload *w, const pb_variant *v,
-                        pb_pool *pool)
-{
-    pb_problem problem;
-    pb_msg msg = { "" };
-    memset(&problem, 0, sizeof problem);
-    if (w->create(&w->sizes[PB_PRESET_TINY], 42, &problem, &msg) != PB_OK) {
-        CHECK_MSG(0, "%s: create: %s", w->name, msg.text);
-        return;
-    }
-    pb_problem_poison_outputs(&problem);
-    void *kase = NULL;
-    double seconds = 0.0, e2e = 0.0;
-    int device_timer = 0;
-    pb_check check;
-    memset(&check, 0, sizeof check);
-    pb_status status = backend->case_create(ctx, v, &problem, &kase, &msg);
-    if (status == PB_OK)
-        status = backend->case_run(kase, 2, &seconds, &device_timer, &msg);
-    if (status == PB_OK)
-        status = backend->case_e2e(kase, &e2e, &msg);
-    if (status == PB_OK)
-        status = backend->case_read(kase, &msg);
-    if (status == PB_OK)
-        status = w->verify(&problem, pool, 1, v->unit_roundoff, &check, &msg);
-    CHECK_MSG(status == PB_OK && check.ok, "%s/%s: %s (error %g, tolerance %g)", w->name, v->impl, msg.text,
-              check.max_err, check.tolerance);
-    CHECK(device_timer == 1 && seconds > 0.0 && e2e > 0.0);
-    backend->case_destroy(kase);
-    pb_problem_destroy(&problem);
-}
-
-static void test_every_workload_verifies_at_tiny_size(void)
-{
-    const pb_backend *backend;
-    void *ctx = cuda_ctx_or_skip(&backend);
-    if (!ctx)
-        SKIP("no CUDA device here");
-    pb_pool *pool = NULL;
-    pb_msg msg = { "" };
-    CHECK(pb_pool_create(1, &pool, &msg) == PB_OK);
-    for (int id = 0; id < PB_WL_COUNT; id++) {
-        const pb_workload *w = pb_workload_get((pb_workload_id)id);
-        pb_variant v[PB_MAX_VARIANTS];
-        int n = backend->variants(ctx, (pb_workload_id)id, NULL, v, PB_MAX_VARIANTS);
-        CHECK_MSG(n >= 1, "%s has no cuda variant", w->name);
-        for (int i = 0; i < n; i++)
-            run_variant(backend, ctx, w, &v[i], pool);
-    }
-    pb_pool_free(pool);
-    backend->shutdown(ctx);
-}
-
 static const pbtest_case cases[] = {
     { "no_device_is_reported_cleanly", test_no_device_is_reported_cleanly },
     { "free_functions_accept_null", test_free_functions_accept_null },
     { "devices_are_described", test_devices_are_described },
     { "tf32_is_a_separate_case", test_tf32_is_a_separate_case },
-    { "every_workload_verifies_at_tiny_size", test_every_workload_verifies_at_tiny_size },
 };
 
 PBTEST_MAIN(cases)

@@ -267,7 +267,7 @@ static void test_result_errors(void)
         { PB_HEAD "\"results\": [{" PB_RESULT_OK ", \"median_s\": \"fast\"}]}", "results[0].median_s: expected a number" },
         { PB_HEAD "\"results\": [{" PB_RESULT_OK ", \"rate\": 5}]}", "results[0].rate: expected an object" },
         { PB_HEAD "\"results\": [{" PB_RESULT_OK ", \"check\": {\"method\": \"x\"}}]}",
-          "results[0]: missing field \"ok\"" },
+          "results[0].check: missing field \"ok\"" },
         { PB_HEAD "\"results\": [{" PB_RESULT_OK ", \"e2e_samples_s\": [null]}]}",
           "results[0].e2e_samples_s[0]: expected a time between" },
         { PB_HEAD "\"results\": [], \"machine\": \"mac\"}", "machine: expected an object" },

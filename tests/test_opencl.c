@@ -1,40 +1,25 @@
-/* The opencl backend against the workloads' references: every workload verifies at tiny, quick and
- * standard sizes on each device (PoCL here), kernel times come from device timers, a kernel that
- * fails to compile reports its build log, and an oversize case is refused as unsupported. Skipped
+/* What only the opencl backend has: its devices and roles, every sgemm tile configuration, the
+ * standard sizes on PoCL with device timers, a kernel that fails to compile reporting its build
+ * log, and an oversize case refused as unsupported (tiny and quick run in test_matrix.c). Skipped
  * when the backend is not built or no OpenCL platform is installed. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/backends/backend.h"
 #include "../src/backends/opencl/opencl_backend.h"
-#include "../src/core/backend.h"
 #include "../src/core/pool.h"
 #include "../src/core/timer.h"
+#include "pbcase.h"
 #include "pbtest.h"
-
-#define SEED 12345
 
 static const pb_backend *opencl_backend(void)
 {
-    int count = 0;
-    const pb_backend_entry *registry = pb_backend_registry(&count);
-    for (int i = 0; i < count; i++) {
-        if (strcmp(registry[i].name, "opencl") == 0)
-            return registry[i].backend;
-    }
-    return NULL;
+    const pb_backend_entry *e = pbcase_entry("opencl");
+    return e ? e->backend : NULL;
 }
 
 /* NULL (with *why filled) when the backend is absent or finds no platform. */
-static void *opencl_ctx(const pb_backend **backend, pb_msg *why)
-{
-    *backend = opencl_backend();
-    if (!*backend) {
-        pb_strlcpy(why->text, "the opencl backend is not built", sizeof why->text);
-        return NULL;
-    }
-    void *ctx = NULL;
-    return (*backend)->init(&ctx, why) == PB_OK ? ctx : NULL;
-}
+static void *opencl_ctx(const pb_backend **backend, pb_msg *why) { return pbcase_start("opencl", backend, why); }
 
 static void test_free_functions_accept_null(void)
 {
@@ -84,109 +69,33 @@ static void test_devices_are_described(void)
     backend->shutdown(ctx);
 }
 
-/* Verifies the outputs now in the problem's host buffers. */
-static void expect_verified(const pb_workload *wl, pb_problem *problem, pb_pool *pool, const char *what)
+/* Every workload at the standard size on device 0, one launch each (PoCL runs on the CPU, and
+ * standard sizes are meant for real GPUs; tiny and quick run in test_matrix.c), with the kernel
+ * time per launch printed: the launch geometry's speed on PoCL, compared across versions. */
+static void test_standard_verifies(void)
 {
-    pb_check check;
-    pb_msg msg = {""};
-    memset(&check, 0, sizeof check);
-    pb_status st = wl->verify(problem, pool, pb_pool_max_threads(pool), PB_FP32_UNIT_ROUNDOFF, &check, &msg);
-    CHECK_MSG(st == PB_OK, "%s %s: verify: %s", wl->name, what, msg.text);
-    CHECK_MSG(st != PB_OK || check.ok, "%s %s: %lld bad, first %lld, max error %g > %g (%s)", wl->name, what,
-              (long long)check.bad, (long long)check.first_bad, check.max_err, check.tolerance, check.method);
-}
-
-/* One workload at `dims` (named `what` in messages) on device 0: `launches` timed launches (later
- * launches must leave the same answer as the first), read back, verify; with `e2e`, an end-to-end
- * launch into poisoned host outputs verifies too. Returns the kernel time per launch (0 on failure). */
-static double run_dims(const pb_backend *backend, void *ctx, pb_pool *pool, const pb_workload *wl, const pb_dims *dims,
-                       const char *what, int launches, int e2e)
-{
-    pb_problem problem;
-    pb_msg msg = {""};
-    memset(&problem, 0, sizeof problem);
-    pb_status st = wl->create(dims, SEED, &problem, &msg);
-    CHECK_MSG(st == PB_OK, "%s %s: create: %s", wl->name, what, msg.text);
-    if (st != PB_OK)
-        return 0;
-    pb_variant v;
-    pb_variant_request req = {NULL, 0, 1};
-    CHECK(backend->variants(ctx, wl->id, &req, &v, 1) == 1);
-    pb_problem_poison_outputs(&problem);
-
-    double seconds = 0;
-    void *kase = NULL;
-    st = backend->case_create(ctx, &v, &problem, &kase, &msg);
-    CHECK_MSG(st == PB_OK, "%s %s: case_create: %s", wl->name, what, msg.text);
-    if (st == PB_OK) {
-        int device_timer = 0;
-        st = backend->case_run(kase, launches, &seconds, &device_timer, &msg);
-        CHECK_MSG(st == PB_OK, "%s %s: case_run: %s", wl->name, what, msg.text);
-        CHECK(device_timer == 1);
-        CHECK(seconds > 0);
-        st = backend->case_read(kase, &msg);
-        CHECK_MSG(st == PB_OK, "%s %s: case_read: %s", wl->name, what, msg.text);
-        expect_verified(wl, &problem, pool, what);
-        if (e2e) {
-            pb_problem_poison_outputs(&problem);
-            double e2e_seconds = 0;
-            st = backend->case_e2e(kase, &e2e_seconds, &msg);
-            CHECK_MSG(st == PB_OK && e2e_seconds > 0, "%s %s: case_e2e: %s", wl->name, what, msg.text);
-            expect_verified(wl, &problem, pool, "end-to-end");
-        }
-    }
-    backend->case_destroy(kase);
-    pb_problem_destroy(&problem);
-    return seconds / launches;
-}
-
-/* One workload at one preset on device 0, as run_dims. */
-static void run_workload(const pb_backend *backend, void *ctx, pb_pool *pool, pb_workload_id id, pb_preset preset,
-                         int launches, int e2e)
-{
-    const pb_workload *wl = pb_workload_get(id);
-    CHECK_MSG(wl != NULL, "workload %d is missing", (int)id);
-    if (!wl)
-        return;
-    double start = pb_time_now();
-    double seconds = run_dims(backend, ctx, pool, wl, &wl->sizes[preset], pb_preset_name(preset), launches, e2e);
-    if (preset == PB_PRESET_STANDARD)
-        fprintf(stderr, "  %-10s %-8s kernel %.4f s per launch (%.1f s with setup and check)\n", wl->name,
-                pb_preset_name(preset), seconds, pb_time_now() - start);
-}
-
-static void run_preset(pb_preset preset, int launches, int e2e)
-{
+    if (pbcase_sanitized())
+        SKIP("standard sizes are too slow under the sanitizers");
     const pb_backend *backend;
     pb_msg why = {""};
     void *ctx = opencl_ctx(&backend, &why);
     if (!ctx)
         SKIP("%s", why.text);
-    pb_pool *pool = NULL;
-    CHECK(pb_pool_create(2, &pool, &why) == PB_OK);
-    for (int id = 0; id < PB_WL_COUNT && pool; id++)
-        run_workload(backend, ctx, pool, (pb_workload_id)id, preset, launches, e2e);
+    static const pbcase_opts one = {.launches = 1, .device_timer = 1};
+    pb_pool *pool = pbcase_pool();
+    for (int id = 0; id < PB_WL_COUNT && pool; id++) {
+        const pb_workload *wl = pb_workload_get((pb_workload_id)id);
+        pb_variant v;
+        pb_variant_request req = {NULL, 0, 1};
+        CHECK(backend->variants(ctx, wl->id, &req, &v, 1) == 1);
+        const double start = pb_time_now();
+        const double seconds =
+            pbcase_expect_verified(backend, ctx, &v, wl->id, &wl->sizes[PB_PRESET_STANDARD], pool, &one, "standard");
+        fprintf(stderr, "  %-10s standard kernel %.4f s per launch (%.1f s with setup and check)\n", wl->name, seconds,
+                pb_time_now() - start);
+    }
     pb_pool_free(pool);
     backend->shutdown(ctx);
-}
-
-static void test_tiny_verifies(void)
-{
-    run_preset(PB_PRESET_TINY, 3, 1);
-}
-
-static void test_quick_verifies(void)
-{
-    run_preset(PB_PRESET_QUICK, 2, 1);
-}
-
-/* One launch each: PoCL runs on the CPU, and standard sizes are meant for real GPUs. */
-static void test_standard_verifies(void)
-{
-    const char *sanitize = getenv("PB_SANITIZE");
-    if (sanitize && strcmp(sanitize, "1") == 0)
-        SKIP("standard sizes are too slow under the sanitizers");
-    run_preset(PB_PRESET_STANDARD, 1, 0);
 }
 
 /* Every sgemm tile configuration, forced in turn (PoCL picks one for itself; GPUs pick others),
@@ -200,9 +109,11 @@ static void test_sgemm_every_tile_config(void)
         SKIP("%s", why.text);
 #ifdef HAVE_OPENCL
     static const int64_t sizes[] = {1, 7, 67, 1023, 1025};
-    const pb_workload *wl = pb_workload_get(PB_WL_SGEMM);
-    pb_pool *pool = NULL;
-    CHECK(pb_pool_create(2, &pool, &why) == PB_OK);
+    static const pbcase_opts one = {.launches = 1, .device_timer = 1};
+    pb_pool *pool = pbcase_pool();
+    pb_variant v;
+    pb_variant_request req = {NULL, 0, 1};
+    CHECK(backend->variants(ctx, PB_WL_SGEMM, &req, &v, 1) == 1);
     const int configs = pb_opencl_sgemm_config_for_test(ctx, -1);
     for (int config = 0; config < configs && pool; config++) {
         pb_opencl_sgemm_config_for_test(ctx, config);
@@ -210,7 +121,7 @@ static void test_sgemm_every_tile_config(void)
             const pb_dims dims = {{sizes[i]}};
             char what[64];
             snprintf(what, sizeof what, "n=%lld, tile configuration %d", (long long)sizes[i], config);
-            run_dims(backend, ctx, pool, wl, &dims, what, 1, 0);
+            pbcase_expect_verified(backend, ctx, &v, PB_WL_SGEMM, &dims, pool, &one, what);
         }
     }
     pb_pool_free(pool);
@@ -280,8 +191,6 @@ static const pbtest_case tests[] = {
     {"opencl_broken_kernel_reports_build_log", test_broken_kernel_reports_build_log},
     {"opencl_oversize_is_unsupported", test_oversize_is_unsupported},
     {"opencl_sgemm_every_tile_config", test_sgemm_every_tile_config},
-    {"opencl_tiny_verifies", test_tiny_verifies},
-    {"opencl_quick_verifies", test_quick_verifies},
     {"opencl_standard_verifies", test_standard_verifies},
 };
 

@@ -1,6 +1,6 @@
 /* The backend registry: the one place that knows which backends this build has. Every #ifdef
  * HAVE_<BACKEND> of parbench outside a backend's own folder lives here. */
-#include "../core/backend.h"
+#include "backend.h"
 
 extern const pb_backend pb_backend_cpu;
 #ifdef HAVE_BLAS

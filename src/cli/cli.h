@@ -1,12 +1,13 @@
 /* The command-line interface: one function per subcommand, and the pieces they share. Only this
- * layer prints to the user and turns statuses into exit codes (0 ok, 1 a case failed, 2 bad usage). */
+ * layer prints to the user; main.c alone turns statuses into exit codes (0 ok, 1 a case failed,
+ * 2 bad usage or bad input). */
 #ifndef PB_CLI_H
 #define PB_CLI_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/backend.h"
+#include "../backends/backend.h"
 #include "../results/result.h"
 #include "session.h"
 
@@ -43,10 +44,14 @@ typedef struct pb_planned_list {
     int n;
 } pb_planned_list;
 
-int pb_cmd_run(int argc, char **argv);
-int pb_cmd_list(int argc, char **argv);
-int pb_cmd_info(int argc, char **argv);
-int pb_cmd_selftest(int argc, char **argv);
+/* The subcommands. Each takes the arguments after its name and returns a status with, on failure,
+ * what went wrong in `msg` (empty when the command already said it, e.g. a failed case in the
+ * table); main alone turns the status into the exit code. */
+pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg);
+pb_status pb_cmd_list(int argc, char **argv, pb_msg *msg);
+pb_status pb_cmd_info(int argc, char **argv, pb_msg *msg);
+pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg);
+pb_status pb_cmd_compare(int argc, char **argv, pb_msg *msg);
 
 /* Parses `run` options (exposed for tests). */
 pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_msg *msg);
@@ -57,9 +62,6 @@ int pb_cli_plan(const pb_session *session, const int *workloads, const pb_varian
 
 /* "cpu cpu-all (2 threads)" / "opencl gpu dev0 own". */
 void pb_cli_variant_name(const pb_backend_slot *slot, const pb_variant *v, char *out, size_t size);
-
-/* Prints "parbench CMD: MESSAGE" to stderr and returns 2. */
-int pb_cli_usage_error(const char *command, const char *message);
 
 /* The results table printed after a run. */
 void pb_cli_print_table(const pb_resultset *set, FILE *out);

@@ -5,18 +5,21 @@
 
 #include "../core/fingerprint.h"
 #include "cli.h"
+#include "opts.h"
 
-static int pb_no_args(const char *command, int argc, char **argv, const char *help)
+static const pb_opt_spec pb_help_spec[] = { { "help", 'h', 0, 0, "", "show this help" } };
+
+/* info and list take no arguments: *help is 1 when --help printed `help`. */
+static pb_status pb_no_args(const char *command, int argc, char **argv, const char *help, int *helped, pb_msg *msg)
 {
-    if (argc == 0)
-        return -1;
-    if (argc == 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+    pb_opt_match m[PB_OPTS_MAX];
+    int nm;
+    pb_status st = pb_opts_parse_only(command, pb_help_spec, 1, 0, argc, argv, m, &nm, PB_OPTS_MAX, helped, msg);
+    if (st == PB_OK && *helped) {
         printf("%s", help);
-        return 0;
+        pb_opts_print_help(pb_help_spec, 1);
     }
-    char text[256];
-    snprintf(text, sizeof text, "unexpected argument '%s'; see 'parbench %s --help'", argv[0], command);
-    return pb_cli_usage_error(command, text);
+    return st;
 }
 
 static void pb_print_bytes(const char *name, double bytes)
@@ -31,12 +34,13 @@ static void pb_print_bytes(const char *name, double bytes)
         printf("  %-16s %.0f KiB\n", name, bytes / 1024);
 }
 
-int pb_cmd_info(int argc, char **argv)
+pb_status pb_cmd_info(int argc, char **argv, pb_msg *msg)
 {
-    int early = pb_no_args("info", argc, argv, "usage: parbench info\n\nPrints this machine's fingerprint: what "
-                                                "every result file records about the machine.\n");
-    if (early >= 0)
-        return early;
+    int help;
+    pb_status st = pb_no_args("info", argc, argv, "usage: parbench info\n\nPrints this machine's fingerprint: what "
+                              "every result file records about the machine.\n\n", &help, msg);
+    if (st != PB_OK || help)
+        return st;
     pb_machine m;
     pb_fingerprint_read(&m);
     printf("  %-16s %s\n  %-16s %s %s\n  %-16s %s\n  %-16s %s\n", "hostname", m.hostname, "os", m.os,
@@ -57,7 +61,7 @@ int pb_cmd_info(int argc, char **argv)
     if (m.gpu_name[0])
         printf("  %-16s %s (%d cores)\n", "gpu", m.gpu_name, m.gpu_cores);
     printf("  %-16s %d (what 'all' means for --threads)\n", "usable cpus", pb_fingerprint_online_cpus());
-    return 0;
+    return PB_OK;
 }
 
 /* Whether the backend runs GPU-dialect kernels on this device although it is a CPU. */
@@ -100,13 +104,14 @@ static void pb_list_devices(const pb_backend_slot *slot)
         printf("    %s\n", b->describe(slot->ctx));
 }
 
-int pb_cmd_list(int argc, char **argv)
+pb_status pb_cmd_list(int argc, char **argv, pb_msg *msg)
 {
-    int early = pb_no_args("list", argc, argv, "usage: parbench list\n\nLists the workloads, the backends this "
-                                                "build has, the devices each one finds, and for\nevery backend "
-                                                "that is missing, why and how to add it.\n");
-    if (early >= 0)
-        return early;
+    int help;
+    pb_status st = pb_no_args("list", argc, argv, "usage: parbench list\n\nLists the workloads, the backends this "
+                              "build has, the devices each one finds, and for\nevery backend that is missing, why "
+                              "and how to add it.\n\n", &help, msg);
+    if (st != PB_OK || help)
+        return st;
     printf("Workloads (standard preset sizes):\n");
     for (int w = 0; w < PB_WL_COUNT; w++) {
         const pb_workload *wl = pb_workload_get((pb_workload_id)w);
@@ -118,8 +123,8 @@ int pb_cmd_list(int argc, char **argv)
         printf("  %-11s %-36s %-8s %s\n", wl->name, size, wl->rate_unit, wl->summary);
     }
     pb_session session;
-    pb_msg msg;
-    pb_session_open(&session, NULL, 0, &msg);
+    pb_msg why; /* a backend that cannot open says so in its slot */
+    pb_session_open(&session, NULL, 0, &why);
     printf("\nBackends:\n");
     for (int s = 0; s < session.nslots; s++) {
         const pb_backend_slot *slot = &session.slots[s];
@@ -131,5 +136,5 @@ int pb_cmd_list(int argc, char **argv)
         }
     }
     pb_session_close(&session);
-    return 0;
+    return PB_OK;
 }

@@ -337,16 +337,16 @@ static void pb_run_report_unavailable(const pb_session *session)
     }
 }
 
-int pb_cmd_run(int argc, char **argv)
+pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
 {
     pb_run_config cfg;
     int help;
-    pb_msg msg = { "" };
-    if (pb_run_parse(argc, argv, &cfg, &help, &msg) != PB_OK)
-        return pb_cli_usage_error("run", msg.text);
+    pb_status st = pb_run_parse(argc, argv, &cfg, &help, msg);
+    if (st != PB_OK)
+        return st;
     if (help) {
         pb_run_help();
-        return 0;
+        return PB_OK;
     }
     pb_resultset set;
     pb_resultset_init(&set);
@@ -357,14 +357,14 @@ int pb_cmd_run(int argc, char **argv)
     pb_cli_utc_now(set.started_at, sizeof set.started_at, stamp, sizeof stamp);
     /* Backend names first: a bad -b must not leave a results/ directory behind. */
     pb_session session;
-    if (pb_session_open(&session, cfg.backends, cfg.nbackends, &msg) != PB_OK) {
+    if (pb_session_open(&session, cfg.backends, cfg.nbackends, msg) != PB_OK) {
         pb_resultset_free(&set);
-        return pb_cli_usage_error("run", msg.text);
+        return PB_ERR_USAGE; /* only the backends named with -b can fail to open the session */
     }
-    if (!cfg.no_save && pb_run_output_path(&cfg, label, stamp, path, sizeof path, &msg) != PB_OK) {
+    if (!cfg.no_save && (st = pb_run_output_path(&cfg, label, stamp, path, sizeof path, msg)) != PB_OK) {
         pb_session_close(&session);
         pb_resultset_free(&set);
-        return pb_cli_usage_error("run", msg.text);
+        return st;
     }
     pb_run_fill_header(&set, &cfg, argc, argv);
     pb_run_report_unavailable(&session);
@@ -372,14 +372,12 @@ int pb_cmd_run(int argc, char **argv)
     pb_variant_request req = { cfg.threads, cfg.nthreads, cfg.all_threads };
     pb_planned_list *plan = malloc(sizeof *plan);
     pb_pool *pool = NULL;
-    int code = 0;
-    if (!plan || pb_pool_create(cfg.all_threads, &pool, &msg) != PB_OK) {
-        fprintf(stderr, "parbench run: %s\n", plan ? msg.text : "out of memory");
-        code = 1;
+    st = plan ? pb_pool_create(cfg.all_threads, &pool, msg) : pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
+    if (st != PB_OK)
         goto done;
-    }
     if (pb_cli_plan(&session, cfg.workloads, &req, 0, plan) == 0) {
-        code = pb_cli_usage_error("run", "nothing to run: none of the chosen backends is available here; see 'parbench list'");
+        st = pb_msg_set(msg, PB_ERR_USAGE,
+                        "nothing to run: none of the chosen backends is available here; see 'parbench list'");
         goto done;
     }
     pb_runner_opts ro;
@@ -396,8 +394,8 @@ int pb_cmd_run(int argc, char **argv)
     pb_interrupt_flag = 0;
     signal(SIGINT, pb_on_sigint);
     pb_rounds_summary summary;
-    pb_status st = pb_run_rounds(&cfg, &session, plan, &set, &ro, pb_preset_deadline[cfg.preset],
-                                 isatty(STDERR_FILENO), &summary);
+    st = pb_run_rounds(&cfg, &session, plan, &set, &ro, pb_preset_deadline[cfg.preset], isatty(STDERR_FILENO),
+                       &summary);
     signal(SIGINT, SIG_DFL);
     /* Devices are recorded after the cases ran: facts such as the language version the GPU kernels
      * compiled as, and the compiler's warnings, exist only once they have compiled. */
@@ -408,11 +406,15 @@ int pb_cmd_run(int argc, char **argv)
         fprintf(stderr, "interrupted: saving the cases measured so far (the file is marked incomplete)\n");
     pb_cli_print_table(&set, stdout);
     pb_cli_print_rounds(&set, &summary, stdout);
-    code = pb_cli_any_failed(&set) || st != PB_OK ? 1 : 0;
+    /* The table and the lines above it have said what failed or that the run was interrupted. */
+    if (st == PB_ERR_NOMEM)
+        pb_msg_set(msg, st, "out of memory for the rounds' bookkeeping");
+    else if (st != PB_OK || pb_cli_any_failed(&set))
+        st = pb_msg_set(msg, st != PB_OK ? st : PB_ERR_VERIFY, "%s", "");
     if (!cfg.no_save) {
-        if (pb_json_write_resultset(&set, path, &msg) != PB_OK) {
-            fprintf(stderr, "parbench run: %s\n", msg.text);
-            code = 1;
+        pb_status written = pb_json_write_resultset(&set, path, msg);
+        if (written != PB_OK) {
+            st = written;
         } else {
             printf("\nSaved %s\n", path);
             printf("Compare with another machine's result file:\n  parbench compare %s OTHER.json\n", path);
@@ -423,5 +425,5 @@ done:
     free(plan);
     pb_session_close(&session);
     pb_resultset_free(&set);
-    return code;
+    return st;
 }

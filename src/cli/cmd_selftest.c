@@ -7,40 +7,40 @@
 
 #include "../core/buildinfo.h"
 #include "../core/fingerprint.h"
-#include "../core/runner.h"
 #include "cli.h"
+#include "opts.h"
+#include "measure.h"
 #include "selftest_report.h"
 
-static void pb_selftest_help(void)
-{
-    printf("usage: parbench selftest [--report FILE]\n\nRuns every workload on every backend and device found, at "
-           "tiny size, once, and\nverifies each output against the reference. Exit code 0 when all pass, 1 "
-           "otherwise.\n\n  --report FILE  also write a Markdown report to FILE: the build, the machine (cores "
-           "per\n                 performance level), every backend's device facts and compile log, each\n"
-           "                 case's verification, and for GPU cases one short timed sample with the\n"
-           "                 device timer against the host clock. Attach it to an issue.\n");
-}
+enum { OPT_REPORT, OPT_HELP };
 
-/* Parses the arguments: 0 to go on, else the exit code (help printed, or a usage error). */
-static int pb_selftest_args(int argc, char **argv, const char **report)
+static const pb_opt_spec pb_selftest_specs[] = {
+    { "report", 0, 1, OPT_REPORT, "FILE",
+      "also write a Markdown report to FILE: the build, the machine (cores per performance level), every "
+      "backend's device facts and compile log, each case's verification, and for GPU cases one short timed "
+      "sample with the device timer against the host clock. Attach it to an issue." },
+    { "help", 'h', 0, OPT_HELP, "", "show this help" },
+};
+#define PB_SELFTEST_NSPECS ((int)(sizeof pb_selftest_specs / sizeof pb_selftest_specs[0]))
+
+/* Parses the arguments into *report (NULL: none); *help is 1 when help was printed. */
+static pb_status pb_selftest_args(int argc, char **argv, const char **report, int *help, pb_msg *msg)
 {
+    pb_opt_match m[PB_OPTS_MAX];
+    int nm;
     *report = NULL;
-    for (int i = 0; i < argc; i++) {
-        char text[256];
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            pb_selftest_help();
-            return -1;
-        }
-        if (strcmp(argv[i], "--report") == 0) {
-            if (i + 1 >= argc)
-                return pb_cli_usage_error("selftest", "--report needs a file name, e.g. --report selftest.md");
-            *report = argv[++i];
-            continue;
-        }
-        snprintf(text, sizeof text, "unexpected argument '%s'; see 'parbench selftest --help'", argv[i]);
-        return pb_cli_usage_error("selftest", text);
+    pb_status st = pb_opts_parse_only("selftest", pb_selftest_specs, PB_SELFTEST_NSPECS, OPT_HELP, argc, argv, m,
+                                      &nm, PB_OPTS_MAX, help, msg);
+    for (int i = 0; st == PB_OK && i < nm; i++)
+        if (m[i].id == OPT_REPORT)
+            *report = m[i].value;
+    if (st == PB_OK && *help) {
+        printf("usage: parbench selftest [--report FILE]\n\nRuns every workload on every backend and device found, "
+               "at tiny size, once, and\nverifies each output against the reference. Exit code 0 when all pass, "
+               "1 otherwise.\n\n");
+        pb_opts_print_help(pb_selftest_specs, PB_SELFTEST_NSPECS);
     }
-    return 0;
+    return st;
 }
 
 /* Verify-only for every case; with a report, a case on a device backend (one with end-to-end
@@ -49,21 +49,21 @@ static void pb_selftest_case(const pb_backend_slot *slot, const pb_variant *v, p
                              const pb_runner_opts *verify, const pb_runner_opts *timed, pb_result *r)
 {
     const pb_backend *b = slot->entry->backend;
-    pb_runner_run_case(b, slot->ctx, v, problem, timed && b->case_e2e ? timed : verify, r);
+    pb_measure_case(b, slot->ctx, v, problem, timed && b->case_e2e ? timed : verify, r);
 }
 
-int pb_cmd_selftest(int argc, char **argv)
+pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg)
 {
     const char *report_path;
-    int early = pb_selftest_args(argc, argv, &report_path);
-    if (early)
-        return early < 0 ? 0 : early;
-    pb_msg msg = { "" };
+    int help;
+    pb_status st = pb_selftest_args(argc, argv, &report_path, &help, msg);
+    if (st != PB_OK || help)
+        return st;
     pb_report_file report;
-    if (report_path && pb_report_open(&report, report_path, &msg) != PB_OK)
-        return pb_cli_usage_error("selftest", msg.text);
+    if (report_path && pb_report_open(&report, report_path, msg) != PB_OK)
+        return PB_ERR_USAGE;
     pb_session session;
-    pb_session_open(&session, NULL, 0, &msg);
+    pb_session_open(&session, NULL, 0, msg);
     pb_resultset set;
     pb_resultset_init(&set);
     pb_fingerprint_read(&set.machine);
@@ -78,11 +78,10 @@ int pb_cmd_selftest(int argc, char **argv)
     char (*who)[96] = malloc(PB_MAX_PLANNED * sizeof *who);
     const char **who_list = malloc(PB_MAX_PLANNED * sizeof *who_list);
     pb_pool *pool = NULL;
-    int code = 1;
-    if (!plan || !who || !who_list || pb_pool_create(all, &pool, &msg) != PB_OK) {
-        fprintf(stderr, "parbench selftest: %s\n", plan && who && who_list ? msg.text : "out of memory");
+    st = PB_ERR_NOMEM;
+    pb_msg_set(msg, st, "out of memory");
+    if (!plan || !who || !who_list || (st = pb_pool_create(all, &pool, msg)) != PB_OK)
         goto done;
-    }
     pb_cli_plan(&session, workloads, &req, 1, plan);
     pb_runner_opts verify = { .pool = pool, .pool_threads = all, .verify_only = 1 };
     pb_runner_opts_defaults(&verify);
@@ -97,13 +96,14 @@ int pb_cmd_selftest(int argc, char **argv)
         const pb_workload *wl = pb_workload_get(plan->items[i].id);
         pb_problem problem;
         memset(&problem, 0, sizeof problem);
-        pb_status made = wl->create(&wl->sizes[PB_PRESET_TINY], 1, &problem, &msg);
+        pb_msg why = { "" };
+        pb_status made = wl->create(&wl->sizes[PB_PRESET_TINY], 1, &problem, &why);
         for (pb_workload_id id = plan->items[i].id; i < plan->n && plan->items[i].id == id; i++) {
             const pb_plan_item *item = &plan->items[i];
             const pb_backend_slot *slot = &session.slots[item->slot];
             pb_result *r = pb_resultset_add_result(&set);
             if (!r) {
-                fprintf(stderr, "parbench selftest: out of memory\n");
+                st = pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
                 pb_problem_destroy(&problem);
                 goto done;
             }
@@ -112,9 +112,9 @@ int pb_cmd_selftest(int argc, char **argv)
             if (made == PB_OK) {
                 pb_selftest_case(slot, &item->variant, &problem, &verify, report_path ? &timed : NULL, r);
             } else {
-                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, &problem, r);
+                pb_measure_describe(slot->entry->backend, slot->ctx, &item->variant, &problem, r);
                 r->status = PB_CASE_FAILED;
-                snprintf(r->reason, sizeof r->reason, "could not make the inputs: %.480s", msg.text);
+                snprintf(r->reason, sizeof r->reason, "could not make the inputs: %.480s", why.text);
             }
             int ok = made == PB_OK && r->status == PB_CASE_OK;
             passed += ok;
@@ -137,14 +137,14 @@ int pb_cmd_selftest(int argc, char **argv)
                "compile error prints the compiler's full log there), or attach the file that\n"
                "'parbench selftest --report FILE' writes. The Metal backend has not yet run on Apple\n"
                "hardware, so metal and mps reports are especially welcome.\n");
-    code = failed ? 1 : 0;
+    /* The table has said which cases failed: nothing more for main to print. */
+    st = failed ? pb_msg_set(msg, PB_ERR_VERIFY, "%s", "") : PB_OK;
     if (report_path) {
-        if (pb_report_write(&report, &session, &set, who_list, &msg) != PB_OK) {
-            fprintf(stderr, "parbench selftest: %s\n", msg.text);
-            code = 1;
-        } else {
+        pb_status written = pb_report_write(&report, &session, &set, who_list, msg);
+        if (written != PB_OK)
+            st = written;
+        else
             printf("Report written to %s\n", report_path);
-        }
     }
 done:
     if (report_path)
@@ -155,5 +155,5 @@ done:
     free(who_list);
     pb_resultset_free(&set);
     pb_session_close(&session);
-    return code;
+    return st;
 }

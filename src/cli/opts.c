@@ -1,8 +1,6 @@
 /* Option parsing for the subcommands (see opts.h). */
 #include "opts.h"
 
-#include "cli.h"
-
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -125,8 +123,20 @@ pb_status pb_opts_split(const char *option, char *text, const char **items, int 
     return PB_OK;
 }
 
-int pb_cli_usage_error(const char *command, const char *message)
+pb_status pb_opts_parse_only(const char *command, const pb_opt_spec *specs, int nspecs, int help_id, int argc,
+                             char **argv, pb_opt_match *matches, int *nmatches, int max, int *help, pb_msg *msg)
 {
-    fprintf(stderr, "parbench %s: %s\n", command, message);
-    return 2;
+    const char *pos[PB_OPTS_MAX];
+    int np = 0;
+    *help = 0;
+    pb_status st = pb_opts_parse(command, specs, nspecs, argc, argv, matches, nmatches, pos, &np,
+                                 max < PB_OPTS_MAX ? max : PB_OPTS_MAX, msg);
+    if (st == PB_OK && np > 0)
+        return pb_msg_set(msg, PB_ERR_USAGE, "unexpected argument '%s' for 'parbench %s'; see 'parbench %s --help'",
+                          pos[0], command, command);
+    if (st != PB_OK)
+        return st;
+    for (int i = 0; i < *nmatches; i++)
+        *help |= matches[i].id == help_id;
+    return PB_OK;
 }

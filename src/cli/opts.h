@@ -7,6 +7,8 @@
 
 #include "../core/status.h"
 
+#define PB_OPTS_MAX 64 /* options or arguments one command line may hold */
+
 typedef struct pb_opt_spec {
     const char *long_name;  /* without the leading "--" */
     char short_name;        /* 0 when none */
@@ -27,6 +29,12 @@ typedef struct pb_opt_match {
 pb_status pb_opts_parse(const char *command, const pb_opt_spec *specs, int nspecs, int argc, char **argv,
                         pb_opt_match *matches, int *nmatches, const char **positionals,
                         int *npositionals, int max, pb_msg *msg);
+
+/* For commands that take options but no positional arguments: as pb_opts_parse with matches of
+ * capacity `max`; a positional is "unexpected argument"; *help is 1 when the option `help_id` was
+ * given. */
+pb_status pb_opts_parse_only(const char *command, const pb_opt_spec *specs, int nspecs, int help_id, int argc,
+                             char **argv, pb_opt_match *matches, int *nmatches, int max, int *help, pb_msg *msg);
 
 /* Prints "  -s, --long VALUE   help" lines. */
 void pb_opts_print_help(const pb_opt_spec *specs, int nspecs);

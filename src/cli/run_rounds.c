@@ -12,10 +12,11 @@
 
 #include "../core/rng.h"
 #include "../core/timer.h"
+#include "measure.h"
 
 /* One planned case across the rounds. */
 typedef struct pb_round_item {
-    pb_runner_case rc;
+    pb_measured_case mc;
     int kept;           /* buffers stay allocated between rounds */
     int wanted;         /* takes part in the current round */
     double halfwidth;   /* the stopping rule's last prediction */
@@ -97,24 +98,24 @@ static pb_status pb_rounds_setup(pb_rounds *r, double budget)
             pb_rounds_progress(r, -1, i, r->plan->n, i);
             if (made != PB_OK) {
                 pb_problem tmp = { .id = id, .dims = wl->sizes[r->cfg->preset] };
-                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, &tmp, res);
+                pb_measure_describe(slot->entry->backend, slot->ctx, &item->variant, &tmp, res);
                 res->status = made == PB_ERR_NOMEM ? PB_CASE_SKIPPED : PB_CASE_FAILED;
                 snprintf(res->reason, sizeof res->reason, "could not make the inputs: %.480s", msg.text);
                 continue;
             }
             if (outcome == PB_ERR_INTERRUPTED) {
-                pb_runner_describe_only(slot->entry->backend, slot->ctx, &item->variant, problem, res);
+                pb_measure_describe(slot->entry->backend, slot->ctx, &item->variant, problem, res);
                 res->status = PB_CASE_SKIPPED;
                 pb_strlcpy(res->reason, "interrupted before this case ran", sizeof res->reason);
                 continue;
             }
             pb_round_item *ri = &r->items[i];
-            if (pb_runner_setup(&ri->rc, slot->entry->backend, slot->ctx, &item->variant, problem, r->ro, res) ==
+            if (pb_measure_setup(&ri->mc, slot->entry->backend, slot->ctx, &item->variant, problem, r->ro, res) ==
                 PB_ERR_INTERRUPTED)
                 outcome = PB_ERR_INTERRUPTED;
             ri->kept = r->keep_workload[id];
             if (!ri->kept)
-                pb_runner_close(&ri->rc);
+                pb_runner_close(&ri->mc.rc);
         }
         if (made == PB_OK && !r->keep_workload[id]) {
             pb_problem_destroy(problem);
@@ -137,15 +138,15 @@ static pb_status pb_rounds_visit(pb_rounds *r, int i, pb_msg *msg)
         problem = &fresh;
         st = wl->create(&wl->sizes[r->cfg->preset], r->cfg->seed, problem, msg);
         if (st == PB_OK)
-            st = pb_runner_reopen(&ri->rc, problem, msg);
+            st = pb_measure_reopen(&ri->mc, problem, msg);
         if (st != PB_OK) {
             pb_problem_destroy(problem);
             return st;
         }
     }
-    st = pb_runner_round(&ri->rc, r->ro, msg);
+    st = pb_runner_round(&ri->mc.rc, r->ro, msg);
     if (!ri->kept) {
-        pb_runner_close(&ri->rc);
+        pb_runner_close(&ri->mc.rc);
         pb_problem_destroy(problem);
     }
     return st;
@@ -168,9 +169,9 @@ static int pb_rounds_select(pb_rounds *r, int round, int *order)
     for (int i = 0; i < r->plan->n; i++) {
         pb_round_item *ri = &r->items[i];
         ri->wanted = 0;
-        if (!ri->rc.live || ri->stop)
+        if (!ri->mc.rc.live || ri->stop)
             continue;
-        if (pb_runner_needs_round(&ri->rc, r->ro, &ri->halfwidth) && round < r->ro->max_rounds) {
+        if (pb_runner_needs_round(&ri->mc.rc, r->ro, &ri->halfwidth) && round < r->ro->max_rounds) {
             ri->wanted = 1;
             order[n++] = i;
         } else {
@@ -186,7 +187,7 @@ static double pb_rounds_estimate(const pb_rounds *r)
     double t = 0;
     for (int i = 0; i < r->plan->n; i++)
         if (r->items[i].wanted)
-            t += r->items[i].rc.seconds_per_round;
+            t += r->items[i].mc.rc.seconds_per_round;
     return t;
 }
 
@@ -220,7 +221,7 @@ static pb_status pb_rounds_measure(pb_rounds *r, double deadline_s, pb_rounds_su
                 res->status = PB_CASE_FAILED;
                 snprintf(res->reason, sizeof res->reason, "a timed launch failed in round %d: %.440s", round + 1,
                          msg.text);
-                pb_runner_discard(&ri->rc);
+                pb_runner_discard(&ri->mc.rc);
             }
         }
         sum->rounds = round + 1;
@@ -267,12 +268,12 @@ pb_status pb_run_rounds(const pb_run_config *cfg, pb_session *session, const pb_
     for (int i = 0; i < plan->n; i++) {
         pb_round_item *ri = &r.items[i];
         set->cases_kept &= ri->kept;
-        if (ri->rc.live) {
+        if (ri->mc.rc.live) {
             const char *stop = outcome == PB_ERR_INTERRUPTED ? "interrupted" : ri->stop ? ri->stop : "round-cap";
-            sum->extra_rounds += ri->rc.rounds > ro->min_rounds;
-            pb_runner_finish(&ri->rc, ro, stop, &set->results[i]);
+            sum->extra_rounds += ri->mc.rc.rounds > ro->min_rounds;
+            pb_measure_finish(&ri->mc, stop, &set->results[i]);
         } else {
-            pb_runner_discard(&ri->rc);
+            pb_runner_discard(&ri->mc.rc);
         }
     }
     for (int w = 0; w < PB_WL_COUNT; w++)

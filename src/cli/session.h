@@ -3,7 +3,7 @@
 #ifndef PB_SESSION_H
 #define PB_SESSION_H
 
-#include "../core/backend.h"
+#include "../backends/backend.h"
 
 #define PB_MAX_BACKENDS 16
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/stats.h"
 #include "../report/compare.h"
 #include "cli.h"
 #include "run_rounds.h"
@@ -68,7 +69,7 @@ void pb_cli_print_table(const pb_resultset *set, FILE *out)
                 snprintf(mad, sizeof mad, "%.1f%%", 100 * (exp(r->round_spread) - 1));
             snprintf(rate, sizeof rate, "%.2f %s", r->rate_value, r->rate_unit);
             if (r->ne2e > 0 && r->e2e_median_s > 0)
-                snprintf(e2e, sizeof e2e, "%.2f %s%s", r->work / 1e9 / r->e2e_median_s, r->rate_unit,
+                snprintf(e2e, sizeof e2e, "%.2f %s%s", pb_stats_rate(r->work, r->e2e_median_s), r->rate_unit,
                          pb_e2e_faster(r) ? "!" : "");
             double one = pb_one_core_rate(set, r);
             if (one > 0)

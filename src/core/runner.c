@@ -1,7 +1,6 @@
 /* The runner: warm-up, one verification, calibration of launches per sample, then rounds of
  * samples with raw samples, their round and the machine's state kept, and the summary (DESIGN.md
- * §4). Backend errors become a failed or skipped result with the backend's message; the run
- * always goes on. */
+ * §4). A case's errors become its outcome and reason, never an abort: the run always goes on. */
 #include "runner.h"
 
 #include <math.h>
@@ -9,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
 #include "timer.h"
 
 void pb_runner_opts_defaults(pb_runner_opts *opts)
@@ -32,86 +30,42 @@ void pb_runner_opts_defaults(pb_runner_opts *opts)
         opts->e2e_samples = 10;
 }
 
+void pb_runner_reason(char *out, size_t size, const char *what, const pb_msg *msg)
+{
+    /* `what` is a short phrase; the message is cut to leave room for it. */
+    snprintf(out, size, "%s%s%.460s", what, msg->text[0] ? ": " : "", msg->text);
+}
+
 static int pb_interrupted(const pb_runner_opts *opts)
 {
     return opts->interrupted && *opts->interrupted;
 }
 
-void pb_runner_describe_only(const pb_backend *backend, void *ctx, const pb_variant *variant,
-                               const pb_problem *problem, pb_result *out)
+static void pb_runner_fail(pb_runner_case *c, pb_runner_outcome outcome, const char *what, const pb_msg *msg)
 {
-    const pb_workload *wl = pb_workload_get(problem->id);
-    pb_strlcpy(out->workload, wl->name, sizeof out->workload);
-    pb_strlcpy(out->backend, backend->name, sizeof out->backend);
-    pb_device_info info;
-    memset(&info, 0, sizeof info);
-    if (backend->device_info(ctx, variant->device, &info) == PB_OK)
-        pb_strlcpy(out->device_name, info.name, sizeof out->device_name);
-    out->device = variant->device;
-    pb_strlcpy(out->role, pb_role_name(variant->role), sizeof out->role);
-    out->threads = variant->threads;
-    pb_strlcpy(out->precision, variant->precision, sizeof out->precision);
-    pb_strlcpy(out->impl, variant->impl, sizeof out->impl);
-    out->ndims = wl->ndims;
-    for (int i = 0; i < wl->ndims; i++) {
-        pb_strlcpy(out->dim_names[i], wl->dim_names[i], sizeof out->dim_names[i]);
-        out->dims[i] = problem->dims.v[i];
-    }
-    out->flops = wl->flops(&problem->dims);
-    out->bytes = wl->bytes(&problem->dims);
-    out->work = problem->work;
-    pb_strlcpy(out->rate_unit, wl->rate_unit, sizeof out->rate_unit);
-    pb_strlcpy(out->timer, "host", sizeof out->timer);
-}
-
-static void pb_runner_fail(pb_result *out, pb_case_status status, const char *what, const pb_msg *msg)
-{
-    out->status = status;
-    /* `what` is a short phrase; the message is cut to leave room for it. */
-    snprintf(out->reason, sizeof out->reason, "%s%s%.460s", what, msg->text[0] ? ": " : "", msg->text);
+    c->outcome = outcome;
+    pb_runner_reason(c->reason, sizeof c->reason, what, msg);
 }
 
 /* Checks the output of the warm-up launch. Returns 1 when it verified. */
-static int pb_runner_verify(const pb_backend *backend, void *kase, const pb_variant *variant,
-                            pb_problem *problem, const pb_runner_opts *opts, pb_result *out)
+static int pb_runner_verify(pb_runner_case *c, const pb_runner_opts *opts)
 {
-    pb_msg msg = { "" };
-    if (backend->case_read && backend->case_read(kase, &msg) != PB_OK) {
-        pb_runner_fail(out, PB_CASE_FAILED, "reading the output back failed", &msg);
-        return 0;
-    }
-    const pb_workload *wl = pb_workload_get(problem->id);
-    double u = variant->unit_roundoff > 0 ? variant->unit_roundoff : PB_FP32_UNIT_ROUNDOFF;
-    pb_check check;
-    memset(&check, 0, sizeof check);
-    check.first_bad = -1;
-    pb_status st = wl->verify(problem, opts->pool, opts->pool_threads, u, &check, &msg);
-    if (st != PB_OK) {
-        pb_runner_fail(out, PB_CASE_FAILED, "verification could not run", &msg);
-        return 0;
-    }
-    out->has_check = 1;
-    out->check = check;
-    if (!check.ok) {
-        out->status = PB_CASE_FAILED;
-        snprintf(out->reason, sizeof out->reason,
-                 "wrong result: %lld element(s) beyond tolerance, first at index %lld "
-                 "(max error %.3g > tolerance %.3g; %s)",
-                 (long long)check.bad, (long long)check.first_bad, check.max_err, check.tolerance,
-                 check.method);
-        return 0;
-    }
-    return 1;
+    pb_msg why = { "" };
+    if (c->ops->verify(c->impl, opts->pool, opts->pool_threads, &why))
+        return 1;
+    c->outcome = PB_RUNNER_FAILED;
+    pb_strlcpy(c->reason, why.text, sizeof c->reason);
+    return 0;
 }
 
 /* Times one sample of `launches` launches; seconds per launch in *per_launch, and on the host
  * clock around the whole batch (launches and synchronisation) in *host_per_launch. */
-static pb_status pb_runner_sample(const pb_backend *backend, void *kase, int launches, double *per_launch,
-                                  int *device_timer, double *host_per_launch, pb_msg *msg)
+static pb_status pb_runner_sample(const pb_runner_case *c, int launches, double *per_launch, int *device_timer,
+                                  double *host_per_launch, pb_msg *msg)
 {
     double total = 0, t0 = pb_time_now();
     *device_timer = 0;
-    pb_status st = backend->case_run(kase, launches, &total, device_timer, msg);
+    pb_status st = c->ops->run(c->impl, launches, &total, device_timer, msg);
     double host = pb_time_now() - t0;
     if (st == PB_OK) {
         *per_launch = total / launches;
@@ -141,13 +95,13 @@ static int pb_runner_timer_agrees(double device, double host, char *why, size_t 
 }
 
 /* Chooses launches per sample so that one sample lasts at least opts->min_sample_s. */
-static pb_status pb_runner_calibrate(const pb_backend *backend, void *kase, const pb_runner_opts *opts,
-                                     int *launches, pb_msg *msg)
+static pb_status pb_runner_calibrate(const pb_runner_case *c, const pb_runner_opts *opts, int *launches,
+                                     pb_msg *msg)
 {
     int n = 1, timer;
     for (int round = 0; round < 6; round++) {
         double t;
-        pb_status st = pb_runner_sample(backend, kase, n, &t, &timer, NULL, msg);
+        pb_status st = pb_runner_sample(c, n, &t, &timer, NULL, msg);
         if (st != PB_OK)
             return st;
         /* A batch must clear the target with a 20% margin: a calibration sample slowed by noise
@@ -205,7 +159,7 @@ static pb_status pb_runner_e2e_round(pb_runner_case *c, const pb_runner_opts *op
         if (!e)
             return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory for end-to-end samples");
         c->e2e = e;
-        pb_status st = c->backend->case_e2e(c->kase, &c->e2e[c->ne2e], msg);
+        pb_status st = c->ops->e2e(c->impl, &c->e2e[c->ne2e], msg);
         if (st != PB_OK)
             return st;
         c->ne2e++;
@@ -213,68 +167,68 @@ static pb_status pb_runner_e2e_round(pb_runner_case *c, const pb_runner_opts *op
     return PB_OK;
 }
 
-pb_status pb_runner_setup(pb_runner_case *c, const pb_backend *backend, void *ctx, const pb_variant *variant,
-                          pb_problem *problem, const pb_runner_opts *opts, pb_result *out)
+/* The warm-up launch (it also compiles kernels and faults pages in), its verification, and the
+ * calibration; sets c->live when all three pass. */
+static void pb_runner_warm_up(pb_runner_case *c, const pb_runner_opts *opts)
 {
-    memset(c, 0, sizeof *c);
-    c->backend = backend;
-    c->ctx = ctx;
-    c->variant = *variant;
-    pb_runner_describe_only(backend, ctx, variant, problem, out);
-    out->status = PB_CASE_OK;
-    if (pb_interrupted(opts)) {
-        out->status = PB_CASE_SKIPPED;
-        pb_strlcpy(out->reason, "interrupted before this case ran", sizeof out->reason);
-        return PB_ERR_INTERRUPTED;
-    }
-    pb_problem_poison_outputs(problem);
     pb_msg msg = { "" };
-    pb_status st = backend->case_create(ctx, variant, problem, &c->kase, &msg);
-    if (st != PB_OK) {
-        c->kase = NULL;
-        pb_runner_fail(out, st == PB_ERR_UNSUPPORTED ? PB_CASE_SKIPPED : PB_CASE_FAILED,
-                       st == PB_ERR_UNSUPPORTED ? "does not fit this device" : "setting up the case failed",
-                       &msg);
-        return PB_OK;
-    }
     double t;
-    /* The warm-up launch also compiles kernels and faults pages in; its output is what we verify. */
-    st = pb_runner_sample(backend, c->kase, 1, &t, &c->device_timer, NULL, &msg);
+    pb_status st = pb_runner_sample(c, 1, &t, &c->device_timer, NULL, &msg);
     if (st != PB_OK) {
-        pb_runner_fail(out, PB_CASE_FAILED, "the warm-up launch failed", &msg);
-    } else if (pb_runner_verify(backend, c->kase, variant, problem, opts, out) && !opts->verify_only) {
-        st = pb_runner_calibrate(backend, c->kase, opts, &c->launches, &msg);
+        pb_runner_fail(c, PB_RUNNER_FAILED, "the warm-up launch failed", &msg);
+    } else if (pb_runner_verify(c, opts) && !opts->verify_only) {
+        st = pb_runner_calibrate(c, opts, &c->launches, &msg);
         if (st != PB_OK)
-            pb_runner_fail(out, PB_CASE_FAILED, "a timed launch failed", &msg);
+            pb_runner_fail(c, PB_RUNNER_FAILED, "a timed launch failed", &msg);
         else
             c->live = 1;
-        out->iterations_per_sample = c->launches;
     }
+}
+
+pb_status pb_runner_setup(pb_runner_case *c, const pb_runner_ops *ops, void *impl, const pb_runner_opts *opts)
+{
+    memset(c, 0, sizeof *c);
+    c->ops = ops;
+    c->impl = impl;
+    if (pb_interrupted(opts)) {
+        c->outcome = PB_RUNNER_SKIPPED;
+        pb_strlcpy(c->reason, "interrupted before this case ran", sizeof c->reason);
+        return PB_ERR_INTERRUPTED;
+    }
+    pb_msg msg = { "" };
+    pb_status st = ops->open(impl, &msg);
+    if (st != PB_OK) {
+        int unfit = st == PB_ERR_UNSUPPORTED;
+        pb_runner_fail(c, unfit ? PB_RUNNER_SKIPPED : PB_RUNNER_FAILED,
+                       unfit ? "does not fit this device" : "setting up the case failed", &msg);
+        return PB_OK;
+    }
+    c->open = 1;
+    pb_runner_warm_up(c, opts);
     if (c->live && pb_interrupted(opts)) {
         c->live = 0;
-        out->status = PB_CASE_SKIPPED;
-        pb_strlcpy(out->reason, "interrupted before this case was measured", sizeof out->reason);
+        c->outcome = PB_RUNNER_SKIPPED;
+        pb_strlcpy(c->reason, "interrupted before this case was measured", sizeof c->reason);
     }
     if (!c->live)
         pb_runner_close(c);
     return pb_interrupted(opts) ? PB_ERR_INTERRUPTED : PB_OK;
 }
 
-pb_status pb_runner_reopen(pb_runner_case *c, pb_problem *problem, pb_msg *msg)
+pb_status pb_runner_reopen(pb_runner_case *c, pb_msg *msg)
 {
-    if (c->kase)
+    if (c->open)
         return PB_OK;
-    pb_status st = c->backend->case_create(c->ctx, &c->variant, problem, &c->kase, msg);
-    if (st != PB_OK)
-        c->kase = NULL;
+    pb_status st = c->ops->open(c->impl, msg);
+    c->open = st == PB_OK;
     return st;
 }
 
 void pb_runner_close(pb_runner_case *c)
 {
-    if (c->kase)
-        c->backend->case_destroy(c->kase);
-    c->kase = NULL;
+    if (c->open)
+        c->ops->close(c->impl);
+    c->open = 0;
 }
 
 pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg *msg)
@@ -283,7 +237,7 @@ pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg 
     int timer, round = c->rounds, taken = 0;
     double started = pb_time_now();
     /* Untimed: the first launch of a round pays for whatever ran in between (caches, clocks). */
-    pb_status st = pb_runner_sample(c->backend, c->kase, 1, &t, &timer, NULL, msg);
+    pb_status st = pb_runner_sample(c, 1, &t, &timer, NULL, msg);
     if (st != PB_OK)
         return st;
     pb_state_snap before, after;
@@ -295,7 +249,7 @@ pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg 
             break;
         }
         double host;
-        st = pb_runner_sample(c->backend, c->kase, c->launches, &t, &c->device_timer, &host, msg);
+        st = pb_runner_sample(c, c->launches, &t, &c->device_timer, &host, msg);
         if (st == PB_OK && c->device_timer && !c->timer_note[0] &&
             !pb_runner_timer_agrees(t * c->launches, host * c->launches, c->timer_note, sizeof c->timer_note))
             c->untrusted = 1;
@@ -316,7 +270,7 @@ pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg 
             return kept;
         c->rounds++;
     }
-    if (st == PB_OK && c->backend->case_e2e)
+    if (st == PB_OK && c->ops->e2e)
         st = pb_runner_e2e_round(c, opts, msg);
     c->seconds_per_round = pb_time_now() - started;
     return st;
@@ -355,6 +309,22 @@ int pb_runner_needs_round(const pb_runner_case *c, const pb_runner_opts *opts, d
     return c->rounds < opts->max_rounds && *halfwidth > opts->spread_target;
 }
 
+pb_status pb_runner_rounds(pb_runner_case *c, const pb_runner_opts *opts, const char **stop)
+{
+    pb_msg msg = { "" };
+    double halfwidth;
+    pb_status st = PB_OK;
+    while (st == PB_OK && pb_runner_needs_round(c, opts, &halfwidth))
+        st = pb_runner_round(c, opts, &msg);
+    *stop = st == PB_ERR_INTERRUPTED ? "interrupted" : halfwidth > opts->spread_target ? "round-cap" : "settled";
+    if (st != PB_OK && st != PB_ERR_INTERRUPTED) {
+        pb_runner_fail(c, PB_RUNNER_FAILED, "a timed launch failed", &msg);
+        c->live = 0;
+        return PB_OK;
+    }
+    return st;
+}
+
 void pb_runner_discard(pb_runner_case *c)
 {
     pb_runner_close(c);
@@ -370,80 +340,38 @@ void pb_runner_discard(pb_runner_case *c)
     c->live = 0;
 }
 
-/* Median, spread and rate of every sample; the spread between rounds. */
-static void pb_runner_summarise(const pb_runner_case *c, pb_result *out)
+int pb_runner_finish(pb_runner_case *c, const char *stop, pb_measurement *m)
 {
-    pb_summary s;
-    pb_stats_summarise(out->samples_s, (size_t)out->nsamples, &s);
-    out->median_s = s.median;
-    out->mad_s = s.mad;
-    out->min_s = s.min;
-    out->cv = s.cv;
-    out->rate_value = s.median > 0 ? out->work / 1e9 / s.median : 0;
-    int k;
-    out->round_spread = pb_runner_round_sd(out->samples_s, out->sample_rounds, out->nsamples, c->rounds, &k);
-    double other, steal;
-    out->disturbed_rounds = pb_result_disturbance(out, &other, &steal);
-    if (c->ne2e > 0) {
-        pb_stats_summarise(out->e2e_samples_s, (size_t)out->ne2e, &s);
-        out->e2e_median_s = s.median;
-    }
-}
-
-pb_status pb_runner_finish(pb_runner_case *c, const pb_runner_opts *opts, const char *stop, pb_result *out)
-{
-    (void)opts;
-    pb_msg msg = { "" };
-    pb_status st = PB_OK;
+    pb_runner_close(c);
+    memset(m, 0, sizeof *m);
     if (c->rounds == 0) {
-        out->status = PB_CASE_SKIPPED;
-        pb_strlcpy(out->reason, "interrupted before this case was measured", sizeof out->reason);
-    } else {
-        out->rounds = c->rounds;
-        pb_strlcpy(out->rounds_stop, stop, sizeof out->rounds_stop);
-        /* A device timer that disagreed with the host clock once is not trusted for any sample:
-         * the host clock's samples stand instead, and both are kept with the reason. */
-        int device = c->device_timer && !c->untrusted;
-        pb_strlcpy(out->timer, device ? "device" : "host", sizeof out->timer);
-        pb_strlcpy(out->timer_note, c->timer_note, sizeof out->timer_note);
-        st = pb_result_set_samples(out, pb_runner_kept_samples(c), c->sample_rounds, c->nsamples, &msg);
-        if (st == PB_OK && c->device_timer)
-            st = pb_result_set_other_clock(out, c->untrusted ? c->samples : c->host, c->nsamples, &msg);
-        if (st == PB_OK)
-            st = pb_result_set_round_states(out, c->states, c->rounds, &msg);
-        if (st == PB_OK && c->ne2e > 0)
-            st = pb_result_set_e2e_samples(out, c->e2e, c->ne2e, &msg);
-        if (st == PB_OK) {
-            pb_runner_summarise(c, out);
-            /* Unstable: the rounds disagreed too much to judge a difference of the threshold. */
-            out->unstable = strcmp(stop, "settled") != 0 && strcmp(stop, "interrupted") != 0;
-        } else {
-            pb_runner_fail(out, PB_CASE_FAILED, "storing the samples failed", &msg);
-        }
+        c->outcome = PB_RUNNER_SKIPPED;
+        pb_strlcpy(c->reason, "interrupted before this case was measured", sizeof c->reason);
+        return 0;
     }
-    pb_runner_discard(c);
-    return st;
-}
-
-pb_status pb_runner_run_case(const pb_backend *backend, void *ctx, const pb_variant *variant,
-                             pb_problem *problem, const pb_runner_opts *opts, pb_result *out)
-{
-    pb_runner_case c;
-    pb_status st = pb_runner_setup(&c, backend, ctx, variant, problem, opts, out);
-    if (st != PB_OK || !c.live) {
-        pb_runner_discard(&c);
-        return st;
+    m->rounds = c->rounds;
+    m->stop = stop;
+    /* A device timer that disagreed with the host clock once is not trusted for any sample: the
+     * host clock's samples stand instead, and both are kept with the reason. */
+    m->device_timer = c->device_timer && !c->untrusted;
+    m->has_other_clock = c->device_timer;
+    m->timer_note = c->timer_note;
+    m->samples = pb_runner_kept_samples(c);
+    m->other_clock = c->untrusted ? c->samples : c->host;
+    m->sample_rounds = c->sample_rounds;
+    m->nsamples = c->nsamples;
+    m->states = c->states;
+    m->e2e = c->e2e;
+    m->ne2e = c->ne2e;
+    pb_stats_summarise(m->samples, (size_t)m->nsamples, &m->summary);
+    int k;
+    m->round_spread = pb_runner_round_sd(m->samples, m->sample_rounds, m->nsamples, c->rounds, &k);
+    if (c->ne2e > 0) {
+        pb_summary e;
+        pb_stats_summarise(c->e2e, (size_t)c->ne2e, &e);
+        m->e2e_median = e.median;
     }
-    pb_msg msg = { "" };
-    double halfwidth;
-    while (st == PB_OK && pb_runner_needs_round(&c, opts, &halfwidth))
-        st = pb_runner_round(&c, opts, &msg);
-    const char *stop = st == PB_ERR_INTERRUPTED ? "interrupted" : halfwidth > opts->spread_target ? "round-cap" : "settled";
-    if (st != PB_OK && st != PB_ERR_INTERRUPTED) {
-        pb_runner_fail(out, PB_CASE_FAILED, "a timed launch failed", &msg);
-        pb_runner_discard(&c);
-        return PB_OK;
-    }
-    pb_runner_finish(&c, opts, stop, out);
-    return st;
+    /* Unstable: the rounds disagreed too much to judge a difference of the threshold. */
+    m->unstable = strcmp(stop, "settled") != 0 && strcmp(stop, "interrupted") != 0;
+    return 1;
 }

@@ -3,16 +3,18 @@
  * one untimed launch and a few timed samples, and the machine's state is read around them. The
  * caller interleaves the rounds of many cases (src/cli/run_rounds.c); the round, not the sample,
  * is the independent unit of the statistics, and more rounds are added while the spread between
- * rounds is too large to judge a difference of the threshold. */
+ * rounds is too large to judge a difference of the threshold.
+ * The runner is core: it sees a case only through pb_runner_ops and reports a pb_measurement, so
+ * it needs no backend, workload or result model (src/cli/measure.c joins them). */
 #ifndef PB_RUNNER_H
 #define PB_RUNNER_H
 
 #include <signal.h>
 
-#include "../results/result.h"
-#include "backend.h"
 #include "machstate.h"
 #include "pool.h"
+#include "stats.h"
+#include "status.h"
 
 typedef struct pb_runner_opts {
     double min_time_s;          /* sampling time per case over its first min_rounds rounds (preset default when 0) */
@@ -23,8 +25,8 @@ typedef struct pb_runner_opts {
     double spread_target;       /* stop adding rounds once the predicted half-width of a comparison
                                  * (log units) is at most this: half of log(1 + 5%) */
     int max_samples_per_round;  /* a cap for very fast cases (64) */
-    int e2e_samples;            /* end-to-end samples for device backends */
-    pb_pool *pool;              /* for expensive references in verification */
+    int e2e_samples;            /* end-to-end samples for cases that have them */
+    pb_pool *pool;              /* lent to the case's verification (expensive references) */
     int pool_threads;
     volatile sig_atomic_t *interrupted; /* set by the SIGINT handler; may be NULL */
     int verify_only;            /* warm up and verify, take no timed samples (selftest) */
@@ -33,12 +35,38 @@ typedef struct pb_runner_opts {
 /* Fills defaults for unset (zero) fields. */
 void pb_runner_opts_defaults(pb_runner_opts *opts);
 
-/* One case measured across rounds. Zero it before pb_runner_setup. */
+/* Writes "what: message" into a reason of `size` bytes, the message cut to leave room for `what`. */
+void pb_runner_reason(char *out, size_t size, const char *what, const pb_msg *msg);
+
+/* What the runner measures, behind function pointers: `impl` is the caller's. */
+typedef struct pb_runner_ops {
+    /* Sets the case up (buffers, uploads, kernels). PB_ERR_UNSUPPORTED: the case does not fit
+     * (it is skipped); other errors fail it. The message says why. */
+    pb_status (*open)(void *impl, pb_msg *msg);
+    /* Runs `launches` back-to-back launches and reports their total seconds: from device timers
+     * (then *device_timer = 1), else on the host clock. */
+    pb_status (*run)(void *impl, int launches, double *seconds, int *device_timer, pb_msg *msg);
+    /* (optional) One end-to-end launch on the host clock, transfers included. */
+    pb_status (*e2e)(void *impl, double *seconds, pb_msg *msg);
+    /* Checks the output of the last launch, using up to `threads` threads of `pool`. Returns 1
+     * when it verified; else 0 with the whole reason in `why`. */
+    int (*verify)(void *impl, pb_pool *pool, int threads, pb_msg *why);
+    void (*close)(void *impl);
+} pb_runner_ops;
+
+typedef enum pb_runner_outcome {
+    PB_RUNNER_OK,
+    PB_RUNNER_FAILED,    /* it errored or did not verify */
+    PB_RUNNER_SKIPPED    /* it did not fit, or the user interrupted */
+} pb_runner_outcome;
+
+/* One case measured across rounds. pb_runner_setup initialises it. */
 typedef struct pb_runner_case {
-    const pb_backend *backend;
-    void *ctx;
-    pb_variant variant;
-    void *kase;                 /* the backend's case, open while set up */
+    const pb_runner_ops *ops;
+    void *impl;
+    int open;                   /* ops->open succeeded and close has not run */
+    pb_runner_outcome outcome;
+    char reason[512];           /* why, when the outcome is not ok */
     int launches;               /* per sample, from calibration */
     int device_timer;           /* the last sample used device timers */
     int live;                   /* set up and verified: takes rounds */
@@ -50,31 +78,45 @@ typedef struct pb_runner_case {
     int *sample_rounds;         /* each sample's round (0..rounds-1) */
     int nsamples, cap;
     pb_round_state *states;     /* the machine's state in each round */
-    double *e2e;                /* end-to-end seconds, a few per round (device backends) */
+    double *e2e;                /* end-to-end seconds, a few per round */
     int ne2e;
     double seconds_per_round;   /* wall time of the last round, for estimates */
 } pb_runner_case;
 
-/* Fills the descriptive fields of `out` (names, sizes, FLOP and byte counts) without running. */
-void pb_runner_describe_only(const pb_backend *backend, void *ctx, const pb_variant *variant,
-                             const pb_problem *problem, pb_result *out);
+/* What a finished case measured. The arrays belong to the case: copy them before
+ * pb_runner_discard. */
+typedef struct pb_measurement {
+    int rounds;
+    const char *stop;                /* why rounds ended: "settled", "round-cap", "time-cap", "interrupted" */
+    int device_timer;                /* the kept samples are the device timer's */
+    int has_other_clock;             /* a device timer ran: other_clock holds the other clock's samples */
+    const char *timer_note;          /* why the device timer was not trusted ("" when it was, or none ran) */
+    const double *samples;           /* seconds per launch on the kept clock */
+    const double *other_clock;       /* the same samples on the other clock (has_other_clock) */
+    const int *sample_rounds;        /* each sample's round */
+    int nsamples;
+    const pb_round_state *states;    /* one per round */
+    const double *e2e;               /* end-to-end seconds per launch */
+    int ne2e;
+    pb_summary summary;              /* of the kept samples */
+    double round_spread;             /* std dev of the log round medians */
+    double e2e_median;               /* 0 without end-to-end samples */
+    int unstable;                    /* the rounds disagreed too much to judge the threshold */
+} pb_measurement;
 
-/* Sets up one case: describes it in `out` (which the caller has zeroed), poisons the outputs,
- * creates the backend case, runs the warm-up launch, verifies its output and calibrates. On
- * success c->live is 1 and the backend case is open. Errors become out->status failed or
- * skipped with a reason; the return value is PB_ERR_INTERRUPTED only when the user interrupted. */
-pb_status pb_runner_setup(pb_runner_case *c, const pb_backend *backend, void *ctx, const pb_variant *variant,
-                          pb_problem *problem, const pb_runner_opts *opts, pb_result *out);
+/* Sets up one case: opens it, runs the warm-up launch, verifies its output and calibrates. On
+ * success c->live is 1 and the case is open; else c->outcome and c->reason say why. The return
+ * value is PB_ERR_INTERRUPTED only when the user interrupted. */
+pb_status pb_runner_setup(pb_runner_case *c, const pb_runner_ops *ops, void *impl, const pb_runner_opts *opts);
 
-/* For a case set up per round (its buffers did not fit the memory budget): creates the backend
- * case again on `problem`, which must hold the same inputs. */
-pb_status pb_runner_reopen(pb_runner_case *c, pb_problem *problem, pb_msg *msg);
+/* For a case set up per round (its buffers did not fit the memory budget): opens it again. */
+pb_status pb_runner_reopen(pb_runner_case *c, pb_msg *msg);
 
-/* Closes the backend case (keeps the samples). */
+/* Closes the case (keeps the samples). */
 void pb_runner_close(pb_runner_case *c);
 
 /* One round of an open case: one untimed launch, then samples for opts->round_time_s (at least
- * one) with the machine's state read before and after, then end-to-end samples where the backend
+ * one) with the machine's state read before and after, then end-to-end samples where the case
  * has them (their share of opts->e2e_samples), so they too span the run. */
 pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg *msg);
 
@@ -83,16 +125,16 @@ pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg 
  * *halfwidth receives that prediction (infinity below 2 rounds). */
 int pb_runner_needs_round(const pb_runner_case *c, const pb_runner_opts *opts, double *halfwidth);
 
-/* Ends a case: the summary into `out`, and the backend case closed. `stop` says why rounds ended. A case that
- * took no round is marked skipped. Frees the case's own arrays. */
-pb_status pb_runner_finish(pb_runner_case *c, const pb_runner_opts *opts, const char *stop, pb_result *out);
+/* Rounds back to back for a case measured on its own (selftest, tests) until the stopping rule
+ * is met; *stop says why they ended. A failed launch fails the case (c->outcome). Returns
+ * PB_ERR_INTERRUPTED when the user interrupted, else PB_OK. */
+pb_status pb_runner_rounds(pb_runner_case *c, const pb_runner_opts *opts, const char **stop);
 
-/* Frees a case's arrays and closes it; for cases that failed or were never finished. */
+/* Ends a case: closes it and, when it took rounds, fills `m` and returns 1. A case that took no
+ * round is marked skipped (c->outcome) and 0 is returned. `stop` says why rounds ended. */
+int pb_runner_finish(pb_runner_case *c, const char *stop, pb_measurement *m);
+
+/* Frees a case's arrays and closes it. */
 void pb_runner_discard(pb_runner_case *c);
-
-/* Measures one case on its own: setup, min_rounds rounds back to back (the stopping rule
- * applies), finish. For selftest and tests; `parbench run` interleaves cases instead. */
-pb_status pb_runner_run_case(const pb_backend *backend, void *ctx, const pb_variant *variant,
-                             pb_problem *problem, const pb_runner_opts *opts, pb_result *out);
 
 #endif

@@ -17,6 +17,11 @@ double pb_stats_median_inplace(double *values, size_t n)
     return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
+double pb_stats_rate(double work, double seconds)
+{
+    return work > 0 && seconds > 0 ? work / 1e9 / seconds : 0;
+}
+
 void pb_stats_summarise(const double *samples, size_t n, pb_summary *out)
 {
     memset(out, 0, sizeof *out);

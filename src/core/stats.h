@@ -32,6 +32,11 @@ int pb_stats_round_log_medians(const double *samples, const int *rounds, size_t 
  * values. */
 double pb_stats_round_log_median(const double *samples, const int *rounds, size_t n, int round, double *scratch);
 
+/* The rate of a case: `work` (rate units x 1e9 per launch) done in `seconds` per launch, in its
+ * unit (GFLOP/s, GB/s, ...). 0 when either is not positive. The one formula for the runner, the
+ * result checks, the run table and compare. */
+double pb_stats_rate(double work, double seconds);
+
 /* Mean and sample standard deviation (0 for n < 2) of n >= 1 values. */
 void pb_stats_mean_sd(const double *v, int n, double *mean, double *sd);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/backend.h"
 #include "../core/buildinfo.h"
+#include "../core/role.h"
 #include "../core/stats.h"
 #include "compare_stats.h"
 
@@ -121,16 +121,16 @@ static pb_status pb_result_median(const pb_result *r, double *out, pb_msg *msg)
     if (!tmp)
         return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory comparing samples");
     memcpy(tmp, r->samples_s, (size_t)r->nsamples * sizeof *tmp);
-    *out = pb_compare_median_inplace(tmp, (size_t)r->nsamples);
+    *out = pb_stats_median_inplace(tmp, (size_t)r->nsamples);
     free(tmp);
     return PB_OK;
 }
 
+/* The rate at `median`, else the stored one (a file without work counts), else NaN. */
 static double pb_rate(const pb_result *r, double median)
 {
-    if (r->work > 0 && median > 0)
-        return r->work / 1e9 / median;
-    return r->rate_value > 0 ? r->rate_value : NAN;
+    double rate = pb_stats_rate(r->work, median);
+    return rate > 0 ? rate : r->rate_value > 0 ? r->rate_value : NAN;
 }
 
 static int pb_all_positive(const double *v, int n)

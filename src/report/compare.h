@@ -109,9 +109,10 @@ pb_status pb_compare_format_parse(const char *name, pb_compare_format *out, pb_m
 pb_status pb_compare_write(const pb_comparison *cmps, int n, pb_compare_format format, int color, FILE *out,
                            pb_msg *msg);
 
-/* The `parbench compare` command: argv[0] is the command name, then options and files. Prints
- * to stdout (or -o FILE) and returns the exit code: 0 done, 2 bad usage or bad input (with a
- * one-line "parbench compare: ..." message on stderr). */
-int pb_compare_main(int argc, char **argv);
+/* `parbench compare` once its options are parsed: reads the files (the baseline first), compares
+ * each with the baseline and writes the result in `format` to `output` (NULL: standard output).
+ * PB_ERR_USAGE or PB_ERR_INPUT for a bad argument or file (the message names it). */
+pb_status pb_compare_files(const char *const *files, int nfiles, pb_compare_format format, double threshold,
+                           const char *output, pb_msg *msg);
 
 #endif

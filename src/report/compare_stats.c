@@ -1,5 +1,5 @@
-/* Statistics behind `parbench compare` (see compare_stats.h). The bootstrap runs 2000 resamples per
- * case, so the median uses selection rather than sorting. */
+/* Statistics behind `parbench compare` (see compare_stats.h); medians are the core's
+ * (pb_stats_median_inplace), the same as the runner's. */
 #include "compare_stats.h"
 
 #include <math.h>
@@ -8,47 +8,7 @@
 #include <string.h>
 
 #include "../core/rng.h"
-
-/* Wirth's selection: afterwards v[k] is the k-th smallest value, with no larger value before it
- * and no smaller one after it. */
-static void pb_select(double *v, size_t n, size_t k)
-{
-    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
-    while (lo < hi) {
-        double pivot = v[kk];
-        ptrdiff_t i = lo, j = hi;
-        do {
-            while (v[i] < pivot)
-                i++;
-            while (pivot < v[j])
-                j--;
-            if (i <= j) {
-                double t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                j--;
-            }
-        } while (i <= j);
-        if (j < kk)
-            lo = i;
-        if (kk < i)
-            hi = j;
-    }
-}
-
-double pb_compare_median_inplace(double *values, size_t n)
-{
-    size_t k = n / 2;
-    pb_select(values, n, k);
-    if (n % 2)
-        return values[k];
-    double below = values[0];
-    for (size_t i = 1; i < k; i++)
-        if (values[i] > below)
-            below = values[i];
-    return 0.5 * (below + values[k]);
-}
+#include "../core/stats.h"
 
 double pb_compare_quantile_sorted(const double *sorted, size_t n, double q)
 {
@@ -70,7 +30,7 @@ static double pb_resampled_median(pb_rng *rng, const double *v, size_t n, double
 {
     for (size_t i = 0; i < n; i++)
         scratch[i] = v[pb_draw(rng, n)];
-    return pb_compare_median_inplace(scratch, n);
+    return pb_stats_median_inplace(scratch, n);
 }
 
 pb_status pb_compare_bootstrap_log_ratio(const double *a, size_t na, const double *b, size_t nb, int resamples,

@@ -1,5 +1,6 @@
-/* Statistics for comparing two sets of timing samples: medians, a bootstrap of the ratio of
- * medians, the Mann-Whitney U test, and the interval of a geometric mean of ratios. */
+/* Statistics for comparing two sets of timing samples (medians are the core's,
+ * pb_stats_median_inplace): a bootstrap of the ratio of medians, the Mann-Whitney U test, and
+ * the interval of a geometric mean of ratios. */
 #ifndef PB_COMPARE_STATS_H
 #define PB_COMPARE_STATS_H
 
@@ -10,9 +11,6 @@
 
 #define PB_COMPARE_RESAMPLES 2000
 #define PB_COMPARE_SEED 0x70617262656e6368ull /* "parbench": fixed, so output is reproducible */
-
-/* Median of n >= 1 values; reorders `values` (average-case linear time). */
-double pb_compare_median_inplace(double *values, size_t n);
 
 /* The q-quantile (0 <= q <= 1) of n >= 1 sorted values, interpolating linearly between ranks. */
 double pb_compare_quantile_sorted(const double *sorted, size_t n, double q);

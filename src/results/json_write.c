@@ -1,5 +1,6 @@
-/* The streaming JSON writer and the result-file writer (docs/SCHEMA.md), with the atomic
- * write-to-temp-then-rename that keeps an interrupted run from leaving half a result file. */
+/* The streaming JSON writer and the result-file writer, which walks the schema tables (schema.c;
+ * docs/SCHEMA.md), with the atomic write-to-temp-then-rename that keeps an interrupted run from
+ * leaving half a result file. */
 #include "json_write.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "schema.h"
 #include "utf8.h"
 
 void pb_json_writer_init(pb_json_writer *w, FILE *out)
@@ -179,7 +181,7 @@ void pb_json_null(pb_json_writer *w, const char *key)
     fputs("null", w->out);
 }
 
-/* ---- the result file ------------------------------------------------------------------------ */
+/* ---- the result file: written by walking the schema tables (schema.c) -------------------------- */
 
 static void pb_json_number_array(pb_json_writer *w, const char *key, const double *v, int n)
 {
@@ -209,179 +211,115 @@ static void pb_json_word_array(pb_json_writer *w, const char *key, const char *w
     pb_json_array_end(w);
 }
 
-/* Unknown values (negative) are written as null. */
-static void pb_json_known(pb_json_writer *w, const char *key, double value)
-{
-    if (value < 0)
-        pb_json_null(w, key);
-    else
-        pb_json_number(w, key, value);
-}
+#define PB_MEMBER(base, f, type) ((const type *)((const char *)(base) + (f)->offset))
+#define PB_COUNT_OF(base, f) (*(const int *)((const char *)(base) + (f)->count))
 
-static void pb_json_write_round_state(pb_json_writer *w, const char *key, const pb_round_state *s)
-{
-    pb_json_object_begin_inline(w, key);
-    pb_json_number(w, "seconds", s->seconds);
-    pb_json_known(w, "other_cpu", s->other_cpu);
-    pb_json_known(w, "steal", s->steal);
-    pb_json_known(w, "resolution", s->resolution);
-    pb_json_known(w, "load1", s->load1);
-    pb_json_known(w, "freq_mhz", s->freq_mhz);
-    pb_json_known(w, "temp_c", s->temp_c);
-    pb_json_string(w, "thermal", s->thermal[0] ? s->thermal : NULL);
-    pb_json_object_end(w);
-}
+static void pb_json_write_object(pb_json_writer *w, const char *key, const pb_schema *schema, const void *base,
+                                 int inline_);
 
-static void pb_json_write_tool_run(pb_json_writer *w, const pb_resultset *set)
+/* Arrays of records: elements of `stride` bytes from `first`, each an object of `schema`. */
+static void pb_json_write_records(pb_json_writer *w, const pb_field *f, const void *first, size_t stride, int n,
+                                  int inline_items)
 {
-    pb_json_object_begin(w, "tool");
-    pb_json_string(w, "name", "parbench");
-    pb_json_string(w, "version", set->tool_version);
-    pb_json_string(w, "compiler", set->compiler);
-    pb_json_string(w, "cflags", set->cflags);
-    pb_json_word_array(w, "backends_built", set->backends_built);
-    pb_json_object_end(w);
-
-    pb_json_object_begin(w, "run");
-    pb_json_string(w, "started_at", set->started_at);
-    pb_json_string(w, "finished_at", set->finished_at);
-    pb_json_string(w, "preset", set->preset);
-    pb_json_bool(w, "complete", set->complete);
-    pb_json_number(w, "min_time_s", set->min_time_s);
-    pb_json_uint(w, "seed", set->seed);
-    pb_json_int(w, "min_rounds", set->min_rounds);
-    pb_json_int(w, "max_rounds", set->max_rounds);
-    pb_json_uint(w, "shuffle_seed", set->shuffle_seed);
-    pb_json_number(w, "memory_budget_bytes", set->memory_budget_bytes);
-    pb_json_bool(w, "cases_kept", set->cases_kept);
-    if (set->has_run_state)
-        pb_json_write_round_state(w, "state", &set->run_state);
-    pb_json_string(w, "command", set->command);
-    pb_json_object_end(w);
-}
-
-static void pb_json_write_machine(pb_json_writer *w, const pb_machine *m)
-{
-    pb_json_object_begin(w, "machine");
-    pb_json_string(w, "label", m->label);
-    pb_json_string(w, "hostname", m->hostname);
-    pb_json_string(w, "os", m->os);
-    pb_json_string(w, "os_version", m->os_version);
-    pb_json_string(w, "kernel", m->kernel);
-    pb_json_string(w, "arch", m->arch);
-    pb_json_object_begin(w, "cpu");
-    pb_json_string(w, "model", m->cpu_model);
-    pb_json_int(w, "logical_cores", m->logical_cores);
-    pb_json_int(w, "physical_cores", m->physical_cores);
-    pb_json_array_begin(w, "perf_levels");
-    for (int i = 0; i < m->nperf_levels && i < PB_MAX_PERF_LEVELS; i++) {
-        pb_json_object_begin(w, NULL);
-        pb_json_string(w, "name", m->perf_levels[i].name);
-        pb_json_int(w, "cores", m->perf_levels[i].cores);
-        pb_json_int(w, "logical_cores", m->perf_levels[i].logical_cores);
-        pb_json_object_end(w);
-    }
+    pb_json_array_begin(w, f->key);
+    for (int i = 0; i < n; i++)
+        pb_json_write_object(w, NULL, f->sub, (const char *)first + (size_t)i * stride, inline_items);
     pb_json_array_end(w);
-    pb_json_string(w, "simd", m->simd);
-    pb_json_int(w, "l1d_bytes", m->l1d_bytes);
-    pb_json_int(w, "l2_bytes", m->l2_bytes);
-    pb_json_int(w, "l3_bytes", m->l3_bytes);
-    pb_json_object_end(w);
-    pb_json_uint(w, "memory_bytes", m->memory_bytes);
-    pb_json_string(w, "power_source", m->power_source);
-    pb_json_string(w, "virtualization", m->virtualization);
-    pb_json_object_begin(w, "gpu");
-    pb_json_string(w, "name", m->gpu_name);
-    pb_json_int(w, "cores", m->gpu_cores);
-    pb_json_object_end(w);
-    pb_json_object_end(w);
 }
 
-static void pb_json_write_device(pb_json_writer *w, const pb_device_record *d)
+static void pb_json_write_size(pb_json_writer *w, const char *key, const pb_result *r)
 {
-    pb_json_object_begin(w, NULL);
-    pb_json_string(w, "backend", d->backend);
-    pb_json_int(w, "index", d->index);
-    pb_json_string(w, "name", d->info.name);
-    pb_json_string(w, "vendor", d->info.vendor);
-    pb_json_string(w, "type", pb_device_type_name(d->info.type));
-    pb_json_string(w, "api_version", d->info.api_version);
-    pb_json_string(w, "driver_version", d->info.driver_version);
-    pb_json_int(w, "compute_units", d->info.compute_units);
-    pb_json_number(w, "clock_mhz", d->info.clock_mhz);
-    pb_json_uint(w, "memory_bytes", d->info.memory_bytes);
-    pb_json_uint(w, "max_alloc_bytes", d->info.max_alloc_bytes);
-    pb_json_bool(w, "unified_memory", d->info.unified_memory);
-    pb_json_string(w, "extra", d->info.extra);
-    pb_json_object_end(w);
-}
-
-static void pb_json_write_result(pb_json_writer *w, const pb_result *r)
-{
-    pb_json_object_begin(w, NULL);
-    pb_json_string(w, "workload", r->workload);
-    pb_json_string(w, "backend", r->backend);
-    pb_json_int(w, "device", r->device);
-    pb_json_string(w, "device_name", r->device_name);
-    pb_json_string(w, "role", r->role);
-    pb_json_int(w, "threads", r->threads);
-    pb_json_string(w, "precision", r->precision);
-    pb_json_string(w, "impl", r->impl);
-    pb_json_object_begin(w, "size");
+    pb_json_object_begin(w, key);
     for (int i = 0; i < r->ndims && i < PB_MAX_DIMS; i++)
         pb_json_int(w, r->dim_names[i], r->dims[i]);
     pb_json_object_end(w);
-    pb_json_string(w, "status", pb_case_status_name(r->status));
-    pb_json_string(w, "reason", r->reason[0] ? r->reason : NULL);
-    pb_json_number(w, "flops", r->flops);
-    pb_json_number(w, "bytes", r->bytes);
-    pb_json_number(w, "work", r->work);
-    pb_json_int(w, "iterations_per_sample", r->iterations_per_sample);
-    pb_json_string(w, "timer", r->timer);
-    pb_json_string(w, "timer_note", r->timer_note[0] ? r->timer_note : NULL);
-    pb_json_number_array(w, "samples_s", r->samples_s, r->nsamples);
-    if (r->sample_rounds) {
-        pb_json_array_begin_inline(w, "sample_rounds");
-        for (int i = 0; i < r->nsamples; i++)
-            pb_json_int(w, NULL, r->sample_rounds[i]);
-        pb_json_array_end(w);
+}
+
+static void pb_json_write_sample_rounds(pb_json_writer *w, const char *key, const int *rounds, int n)
+{
+    if (!rounds)
+        return;
+    pb_json_array_begin_inline(w, key);
+    for (int i = 0; i < n; i++)
+        pb_json_int(w, NULL, rounds[i]);
+    pb_json_array_end(w);
+}
+
+/* Fields whose value is an array (of numbers, words or records). */
+static void pb_json_write_array_field(pb_json_writer *w, const pb_field *f, const void *base)
+{
+    int n = f->count ? PB_COUNT_OF(base, f) : 0;
+    if ((f->flags & PB_FIELD_OMIT_EMPTY) && n == 0)
+        return;
+    switch (f->kind) {
+    case PB_FIELD_WORDS: pb_json_word_array(w, f->key, PB_MEMBER(base, f, char)); break;
+    case PB_FIELD_SAMPLES: pb_json_number_array(w, f->key, *PB_MEMBER(base, f, double *), n); break;
+    case PB_FIELD_SAMPLE_ROUNDS: pb_json_write_sample_rounds(w, f->key, *PB_MEMBER(base, f, int *), n); break;
+    case PB_FIELD_PERF_LEVELS:
+        pb_json_write_records(w, f, PB_MEMBER(base, f, pb_perf_level), sizeof(pb_perf_level),
+                              n < PB_MAX_PERF_LEVELS ? n : PB_MAX_PERF_LEVELS, 0);
+        break;
+    case PB_FIELD_ROUND_STATES:
+        pb_json_write_records(w, f, *PB_MEMBER(base, f, pb_round_state *), sizeof(pb_round_state), n, 1);
+        break;
+    case PB_FIELD_DEVICES:
+        pb_json_write_records(w, f, *PB_MEMBER(base, f, pb_device_record *), sizeof(pb_device_record), n, 0);
+        break;
+    case PB_FIELD_RESULTS:
+        pb_json_write_records(w, f, *PB_MEMBER(base, f, pb_result *), sizeof(pb_result), n, 0);
+        break;
+    default: w->failed = 1;
     }
-    pb_json_int(w, "rounds", r->rounds);
-    pb_json_number(w, "round_spread", r->round_spread);
-    pb_json_string(w, "rounds_stop", r->rounds_stop[0] ? r->rounds_stop : NULL);
-    pb_json_int(w, "disturbed_rounds", r->disturbed_rounds);
-    if (r->nround_states > 0) {
-        pb_json_array_begin(w, "round_states");
-        for (int i = 0; i < r->nround_states; i++)
-            pb_json_write_round_state(w, NULL, &r->round_states[i]);
-        pb_json_array_end(w);
+}
+
+/* Strings that may be empty are written as null where the schema says so. */
+static void pb_json_write_text(pb_json_writer *w, const pb_field *f, const char *text)
+{
+    pb_json_string(w, f->key, (f->flags & PB_FIELD_NULL_EMPTY) && !text[0] ? NULL : text);
+}
+
+static void pb_json_write_field(pb_json_writer *w, const pb_field *f, const void *base)
+{
+    if ((f->flags & PB_FIELD_WHEN) && !*(const int *)((const char *)base + f->when)) {
+        if (f->flags & PB_FIELD_NULL_ABSENT)
+            pb_json_null(w, f->key);
+        return;
     }
-    pb_json_number(w, "median_s", r->median_s);
-    pb_json_number(w, "mad_s", r->mad_s);
-    pb_json_number(w, "min_s", r->min_s);
-    pb_json_number(w, "cv", r->cv);
-    pb_json_bool(w, "unstable", r->unstable);
-    if (r->nother_clock > 0)
-        pb_json_number_array(w, "other_clock_samples_s", r->other_clock_s, r->nother_clock);
-    if (r->ne2e > 0) {
-        pb_json_number_array(w, "e2e_samples_s", r->e2e_samples_s, r->ne2e);
-        pb_json_number(w, "e2e_median_s", r->e2e_median_s);
+    switch (f->kind) {
+    case PB_FIELD_STRING:
+    case PB_FIELD_NAME: pb_json_write_text(w, f, PB_MEMBER(base, f, char)); break;
+    case PB_FIELD_CONST: pb_json_string(w, f->key, f->text); break;
+    case PB_FIELD_DOUBLE: pb_json_number(w, f->key, *PB_MEMBER(base, f, double)); break;
+    case PB_FIELD_KNOWN: {
+        double v = *PB_MEMBER(base, f, double);
+        if (v < 0)
+            pb_json_null(w, f->key);
+        else
+            pb_json_number(w, f->key, v);
+        break;
     }
-    pb_json_object_begin(w, "rate");
-    pb_json_number(w, "value", r->rate_value);
-    pb_json_string(w, "unit", r->rate_unit);
-    pb_json_object_end(w);
-    if (r->has_check) {
-        pb_json_object_begin(w, "check");
-        pb_json_bool(w, "ok", r->check.ok);
-        pb_json_string(w, "method", r->check.method);
-        pb_json_number(w, "max_rel_err", r->check.max_err);
-        pb_json_number(w, "tolerance", r->check.tolerance);
-        pb_json_int(w, "bad", r->check.bad);
-        pb_json_object_end(w);
-    } else {
-        pb_json_null(w, "check");
+    case PB_FIELD_INT: pb_json_int(w, f->key, *PB_MEMBER(base, f, int)); break;
+    case PB_FIELD_I64: pb_json_int(w, f->key, *PB_MEMBER(base, f, int64_t)); break;
+    case PB_FIELD_U64: pb_json_uint(w, f->key, *PB_MEMBER(base, f, uint64_t)); break;
+    case PB_FIELD_BOOL: pb_json_bool(w, f->key, *PB_MEMBER(base, f, int)); break;
+    case PB_FIELD_ENUM: pb_json_string(w, f->key, f->enum_name(*PB_MEMBER(base, f, int))); break;
+    case PB_FIELD_OBJECT:
+        pb_json_write_object(w, f->key, f->sub, PB_MEMBER(base, f, char), (f->flags & PB_FIELD_INLINE) != 0);
+        break;
+    case PB_FIELD_SIZE: pb_json_write_size(w, f->key, base); break;
+    default: pb_json_write_array_field(w, f, base);
     }
+}
+
+static void pb_json_write_object(pb_json_writer *w, const char *key, const pb_schema *schema, const void *base,
+                                 int inline_)
+{
+    if (inline_)
+        pb_json_object_begin_inline(w, key);
+    else
+        pb_json_object_begin(w, key);
+    for (size_t i = 0; i < schema->count; i++)
+        pb_json_write_field(w, &schema->fields[i], base);
     pb_json_object_end(w);
 }
 
@@ -392,16 +330,8 @@ pb_status pb_json_write_resultset_stream(const pb_resultset *set, FILE *out, pb_
     pb_json_object_begin(&w, NULL);
     pb_json_string(&w, "schema", PB_SCHEMA_NAME);
     pb_json_int(&w, "schema_version", PB_SCHEMA_VERSION);
-    pb_json_write_tool_run(&w, set);
-    pb_json_write_machine(&w, &set->machine);
-    pb_json_array_begin(&w, "devices");
-    for (int i = 0; i < set->ndevices; i++)
-        pb_json_write_device(&w, &set->devices[i]);
-    pb_json_array_end(&w);
-    pb_json_array_begin(&w, "results");
-    for (int i = 0; i < set->nresults; i++)
-        pb_json_write_result(&w, &set->results[i]);
-    pb_json_array_end(&w);
+    for (size_t i = 0; i < pb_schema_resultset.count; i++)
+        pb_json_write_field(&w, &pb_schema_resultset.fields[i], set);
     pb_json_object_end(&w);
     return pb_json_writer_finish(&w, msg);
 }

@@ -189,8 +189,8 @@ int pb_result_consistent(const pb_result *r, char *why, size_t size)
         snprintf(why, size, "stored median %.6g s, but its samples give %.6g s", r->median_s, median);
         return 0;
     }
-    double rate = r->work > 0 ? r->work / 1e9 / median : NAN;
-    if (isfinite(rate) && r->rate_value > 0 && !(fabs(r->rate_value - rate) <= 1e-3 * rate)) {
+    double rate = pb_stats_rate(r->work, median);
+    if (rate > 0 && r->rate_value > 0 && !(fabs(r->rate_value - rate) <= 1e-3 * rate)) {
         snprintf(why, size, "stored rate %.6g %s, but its samples give %.6g", r->rate_value, r->rate_unit, rate);
         return 0;
     }

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "../core/backend.h"
+#include "../core/device.h"
 #include "../core/fingerprint.h"
 #include "../core/machstate.h"
 #include "../core/status.h"

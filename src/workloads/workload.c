@@ -10,21 +10,22 @@
 #include "../core/mem.h"
 #include "workload_util.h"
 
-static const pb_workload *const pb_workloads[PB_WL_COUNT] = {
-    [PB_WL_SGEMM] = &pb_workload_sgemm,
-    [PB_WL_TRIAD] = &pb_workload_triad,
-    [PB_WL_REDUCE] = &pb_workload_reduce,
-    [PB_WL_STENCIL] = &pb_workload_stencil,
-    [PB_WL_NBODY] = &pb_workload_nbody,
-    [PB_WL_MANDELBROT] = &pb_workload_mandelbrot,
-    [PB_WL_HISTOGRAM] = &pb_workload_histogram,
+/* The registry, generated from the workload list: entry PB_WL_<ID> is pb_workload_<name>. */
+static const pb_workload *const pb_workloads[] = {
+#define PB_WL_REGISTRY_ENTRY(ID, name, OUTPUT) [PB_WL_##ID] = &pb_workload_##name,
+    PB_WORKLOAD_LIST(PB_WL_REGISTRY_ENTRY)
+#undef PB_WL_REGISTRY_ENTRY
 };
+_Static_assert(sizeof pb_workloads / sizeof pb_workloads[0] == PB_WL_COUNT, "one descriptor per workload");
 
 /* Whether a workload's outputs hold integers (poisoned with 0xFFFFFFFF) rather than floats (NaN). */
-static const int pb_integer_outputs[PB_WL_COUNT] = {
-    [PB_WL_MANDELBROT] = 1,
-    [PB_WL_HISTOGRAM] = 1,
+enum { PB_WL_OUTPUT_FLOAT = 0, PB_WL_OUTPUT_INT = 1 };
+static const unsigned char pb_integer_outputs[] = {
+#define PB_WL_OUTPUT_ENTRY(ID, name, OUTPUT) [PB_WL_##ID] = PB_WL_OUTPUT_##OUTPUT,
+    PB_WORKLOAD_LIST(PB_WL_OUTPUT_ENTRY)
+#undef PB_WL_OUTPUT_ENTRY
 };
+_Static_assert(sizeof pb_integer_outputs == PB_WL_COUNT, "one output type per workload");
 
 static const char *const pb_preset_names[PB_PRESET_COUNT] = {
     [PB_PRESET_TINY] = "tiny",
@@ -54,7 +55,7 @@ pb_status pb_preset_parse(const char *name, pb_preset *out, pb_msg *msg)
 
 const pb_workload *pb_workload_get(pb_workload_id id)
 {
-    return (unsigned)id < PB_WL_COUNT ? pb_workloads[id] : NULL;
+    return PB_WL_TABLE_GET(pb_workloads, id);
 }
 
 const pb_workload *pb_workload_find(const char *name)
@@ -89,7 +90,7 @@ void pb_problem_poison_outputs(pb_problem *problem)
 {
     /* 0x7fc00000 is the canonical quiet NaN; 0xFFFFFFFF is -1 as int32 and UINT32_MAX as uint32,
      * out of range for every integer output. */
-    const uint32_t pattern = pb_integer_outputs[problem->id] ? 0xFFFFFFFFu : 0x7fc00000u;
+    const uint32_t pattern = PB_WL_TABLE_GET(pb_integer_outputs, problem->id) ? 0xFFFFFFFFu : 0x7fc00000u;
     for (int i = 0; i < problem->nbuf; i++) {
         pb_buffer *b = &problem->buf[i];
         if (b->kind != PB_BUFFER_OUT)

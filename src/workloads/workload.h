@@ -23,16 +23,38 @@ const char *pb_preset_name(pb_preset preset);
 /* Returns PB_ERR_USAGE (with a message listing the presets) for an unknown name. */
 pb_status pb_preset_parse(const char *name, pb_preset *out, pb_msg *msg);
 
+/* The one list of workloads; every table that names them is generated from it (docs/ADDING.md).
+ * Each entry is X(ID, name, OUTPUT):
+ *   ID      gives the enumerator PB_WL_<ID>; the order is the enum's values and the display order.
+ *   name    the workload's name on the command line and in result files, and the stem of the
+ *           pieces each layer gives it: pb_workload_<name> (src/workloads/<name>.c),
+ *           pb_<name>_params (kernels/pb_params.h), pb_cpu_<name> (src/backends/cpu/cpu_<name>.c).
+ *   OUTPUT  FLOAT or INT: the element type of its outputs, which decides the poison pattern
+ *           (pb_problem_poison_outputs).
+ * A backend's table generated from this list fails to link when a piece is missing; a backend
+ * whose table leaves a workload out reports it as unsupported (PB_WL_TABLE_GET). */
+#define PB_WORKLOAD_LIST(X)                                                                                 \
+    X(SGEMM, sgemm, FLOAT)                                                                                  \
+    X(TRIAD, triad, FLOAT)                                                                                  \
+    X(REDUCE, reduce, FLOAT)                                                                                \
+    X(STENCIL, stencil, FLOAT)                                                                              \
+    X(NBODY, nbody, FLOAT)                                                                                  \
+    X(MANDELBROT, mandelbrot, INT)                                                                          \
+    X(HISTOGRAM, histogram, INT)
+
 typedef enum pb_workload_id {
-    PB_WL_SGEMM,
-    PB_WL_TRIAD,
-    PB_WL_REDUCE,
-    PB_WL_STENCIL,
-    PB_WL_NBODY,
-    PB_WL_MANDELBROT,
-    PB_WL_HISTOGRAM,
+#define PB_WL_ENUM_ENTRY(ID, name, OUTPUT) PB_WL_##ID,
+    PB_WORKLOAD_LIST(PB_WL_ENUM_ENTRY)
+#undef PB_WL_ENUM_ENTRY
     PB_WL_COUNT
 } pb_workload_id;
+
+/* Entry `id` of a per-workload table (an array indexed by pb_workload_id, possibly shorter than
+ * PB_WL_COUNT), or 0 (NULL) when the table has no entry for it: the one way a backend looks a
+ * workload up, so an id past its table or an empty slot reads as "unsupported", never as a crash
+ * or another workload's entry. `table` must be an array, not a pointer. */
+#define PB_WL_TABLE_GET(table, id)                                                                          \
+    ((unsigned)(id) < sizeof(table) / sizeof((table)[0]) ? (table)[(unsigned)(id)] : 0)
 
 #define PB_MAX_DIMS 3
 
@@ -80,14 +102,10 @@ typedef struct pb_problem {
     pb_workload_id id;
     pb_dims dims;
     union {
-        pb_sgemm_params sgemm;
-        pb_triad_params triad;
-        pb_reduce_params reduce;
-        pb_stencil_params stencil;
-        pb_nbody_params nbody;
-        pb_mandelbrot_params mandelbrot;
-        pb_histogram_params histogram;
-    } params;
+#define PB_WL_PARAMS_MEMBER(ID, name, OUTPUT) pb_##name##_params name;
+        PB_WORKLOAD_LIST(PB_WL_PARAMS_MEMBER)
+#undef PB_WL_PARAMS_MEMBER
+    } params;                /* params.<name>: the workload's pb_<name>_params */
     pb_buffer buf[PB_MAX_BUFFERS];
     int nbuf;
     double work;            /* units of the workload's rate done by one launch (see pb_workload) */

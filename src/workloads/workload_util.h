@@ -9,8 +9,10 @@
 #include "../core/rng.h"
 #include "workload.h"
 
-extern const pb_workload pb_workload_sgemm, pb_workload_triad, pb_workload_reduce, pb_workload_stencil,
-    pb_workload_nbody, pb_workload_mandelbrot, pb_workload_histogram;
+/* Each workload file defines its descriptor, pb_workload_<name> (the list in workload.h). */
+#define PB_WL_DECLARE(ID, name, OUTPUT) extern const pb_workload pb_workload_##name;
+PB_WORKLOAD_LIST(PB_WL_DECLARE)
+#undef PB_WL_DECLARE
 
 /* Verification never uses more threads than this, so per-thread partials fit in fixed arrays. */
 #define PB_WL_MAX_THREADS 64

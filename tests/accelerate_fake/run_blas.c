@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/core/backend.h"
+#include "../../src/backends/backend.h"
 #include "../../src/core/pool.h"
 #include "fake_accelerate.h"
 

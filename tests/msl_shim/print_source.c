@@ -5,12 +5,13 @@
 #include <stdlib.h>
 
 #include "../../kernels/pb_kernel_sources.h"
-#include "../../src/backends/metal/metal_plan.h"
+#include "../../kernels/pb_launch.h"
+#include "../../src/backends/metal/metal_source.h"
 
 int main(int argc, char **argv)
 {
     const int tile = argc > 1 ? atoi(argv[1]) : 0;
-    if (tile < 0 || tile >= PB_MTL_SGEMM_TILES)
+    if (tile < 0 || tile >= PB_LAUNCH_SGEMM_TILES)
         return 2;
     char prefix[256];
     if (pb_mtl_source_prefix(tile, prefix, sizeof prefix) >= (int)sizeof prefix)

@@ -1,6 +1,7 @@
 // Runs every dialect kernel, expanded for Metal, on the CPU through the MSL shim, dispatched exactly
-// as the metal backend dispatches it (metal_plan.c), and checks each output with the workload's own
-// verification: the Metal branch and the Metal launch plans compute the reference's function.
+// as the metal backend dispatches it (the launch plans of kernels/pb_launch.c), and checks each
+// output with the workload's own verification: the Metal branch and the launch plans compute the
+// reference's function.
 // A threadgroup whose kernel has barriers runs as one std::thread per thread; the others run their
 // threads one after another. Prints one line per case; exits 1 when any case fails.
 #include <condition_variable>
@@ -11,13 +12,14 @@
 #include <thread>
 #include <vector>
 
+#include "../../kernels/pb_launch.h"
 extern "C" {
-#include "../../src/backends/metal/metal_plan.h"
+#include "../../src/workloads/workload.h"
 }
 
 // The kernel source exactly as the backend compiles it: the Metal target, and sgemm once for each
 // tile shape the backend may compile it with, in a namespace of its own. main checks that these
-// shapes are the backend's (pb_mtl_sgemm_tiles).
+// shapes are the plan's (pb_launch_sgemm_tiles).
 #define PB_TARGET_METAL 1
 #include "../../kernels/dialect.h"
 #include "../../kernels/histogram.pbk"
@@ -34,7 +36,7 @@ extern "C" {
 #define PB_SGEMM_TN 8
 namespace pb_sgemm_tile0 {
 #include "../../kernels/sgemm.pbk"
-const pb_mtl_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
+const pb_launch_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
 }
 #undef PB_SGEMM_BM
 #undef PB_SGEMM_BN
@@ -48,7 +50,7 @@ const pb_mtl_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEM
 #define PB_SGEMM_TN 4
 namespace pb_sgemm_tile1 {
 #include "../../kernels/sgemm.pbk"
-const pb_mtl_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
+const pb_launch_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
 }
 #undef PB_SGEMM_BM
 #undef PB_SGEMM_BN
@@ -56,7 +58,27 @@ const pb_mtl_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEM
 #define PB_SGEMM_BN 32
 namespace pb_sgemm_tile2 {
 #include "../../kernels/sgemm.pbk"
-const pb_mtl_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
+const pb_launch_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
+}
+#undef PB_SGEMM_BM
+#undef PB_SGEMM_BN
+#undef PB_SGEMM_BK
+#define PB_SGEMM_BM 16
+#define PB_SGEMM_BN 16
+#define PB_SGEMM_BK 8
+namespace pb_sgemm_tile3 {
+#include "../../kernels/sgemm.pbk"
+const pb_launch_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
+}
+#undef PB_SGEMM_BM
+#undef PB_SGEMM_BN
+#undef PB_SGEMM_BK
+#define PB_SGEMM_BM 4
+#define PB_SGEMM_BN 4
+#define PB_SGEMM_BK 4
+namespace pb_sgemm_tile4 {
+#include "../../kernels/sgemm.pbk"
+const pb_launch_sgemm_tile shape = { PB_SGEMM_BM, PB_SGEMM_BN, PB_SGEMM_BK, PB_SGEMM_TM, PB_SGEMM_TN };
 }
 // The shim's address-space words are done with; plain C++ follows.
 #undef kernel
@@ -70,18 +92,20 @@ typedef void (*pb_sgemm_fn)(const float *, const float *, float *, const pb_sgem
                             metal::uint3, metal::uint3, metal::uint3, metal::uint3);
 
 const struct {
-    const pb_mtl_sgemm_tile *shape;
+    const pb_launch_sgemm_tile *shape;
     pb_sgemm_fn kernel;
 } pb_sgemm_tiles[] = {
     { &pb_sgemm_tile0::shape, pb_sgemm_tile0::pb_sgemm },
     { &pb_sgemm_tile1::shape, pb_sgemm_tile1::pb_sgemm },
     { &pb_sgemm_tile2::shape, pb_sgemm_tile2::pb_sgemm },
+    { &pb_sgemm_tile3::shape, pb_sgemm_tile3::pb_sgemm },
+    { &pb_sgemm_tile4::shape, pb_sgemm_tile4::pb_sgemm },
 };
-static_assert(sizeof pb_sgemm_tiles / sizeof pb_sgemm_tiles[0] == PB_MTL_SGEMM_TILES,
-              "one sgemm instance per tile shape of metal_plan.c");
+static_assert(sizeof pb_sgemm_tiles / sizeof pb_sgemm_tiles[0] == PB_LAUNCH_SGEMM_TILES,
+              "one sgemm instance per tile shape of kernels/pb_launch.c");
 
 // Kernels with threadgroup barriers, which need their threads to run at the same time.
-const bool pb_uses_barriers[PB_MTL_K_COUNT] = {
+const bool pb_uses_barriers[PB_LK_COUNT] = {
     true,  // sgemm
     false, // triad
     true,  // reduce
@@ -128,49 +152,49 @@ struct pb_ids {
 
 // One thread of kernel `k` (sgemm compiled with tile shape `tile`), with arguments in the kernel's
 // own slot order.
-void pb_call(pb_mtl_kernel k, int tile, void *const *b, const void *params, const pb_ids &t)
+void pb_call(pb_launch_kernel k, int tile, void *const *b, const void *params, const pb_ids &t)
 {
     using metal::float4;
     switch (k) {
-    case PB_MTL_K_SGEMM:
+    case PB_LK_SGEMM:
         pb_sgemm_tiles[tile].kernel((const float *)b[0], (const float *)b[1], (float *)b[2],
                                     *(const pb_sgemm_params *)params, t.pos, t.group, t.local, t.size, t.ngroups);
         break;
-    case PB_MTL_K_TRIAD:
+    case PB_LK_TRIAD:
         pb_triad((float *)b[0], (const float *)b[1], (const float *)b[2], *(const pb_triad_params *)params, t.pos,
                  t.group, t.local, t.size, t.ngroups);
         break;
-    case PB_MTL_K_REDUCE:
+    case PB_LK_REDUCE:
         pb_reduce((const float *)b[0], (float *)b[1], *(const pb_reduce_params *)params, t.pos, t.group, t.local,
                   t.size, t.ngroups);
         break;
-    case PB_MTL_K_STENCIL:
+    case PB_LK_STENCIL:
         pb_stencil((const float *)b[0], (float *)b[1], *(const pb_stencil_params *)params, t.pos, t.group, t.local,
                    t.size, t.ngroups);
         break;
-    case PB_MTL_K_NBODY:
+    case PB_LK_NBODY:
         pb_nbody((const float4 *)b[0], (float4 *)b[1], *(const pb_nbody_params *)params, t.pos, t.group, t.local,
                  t.size, t.ngroups);
         break;
-    case PB_MTL_K_MANDELBROT:
+    case PB_LK_MANDELBROT:
         pb_mandelbrot((int *)b[0], *(const pb_mandelbrot_params *)params, t.pos, t.group, t.local, t.size,
                       t.ngroups);
         break;
-    case PB_MTL_K_HISTOGRAM_CLEAR:
+    case PB_LK_HISTOGRAM_CLEAR:
         pb_histogram_clear((uint *)b[0], *(const pb_histogram_params *)params, t.pos, t.group, t.local, t.size,
                            t.ngroups);
         break;
-    case PB_MTL_K_HISTOGRAM:
+    case PB_LK_HISTOGRAM:
         pb_histogram((const uint *)b[0], (metal::atomic_uint *)b[1], *(const pb_histogram_params *)params, t.pos,
                      t.group, t.local, t.size, t.ngroups);
         break;
-    case PB_MTL_K_COUNT:
+    case PB_LK_COUNT:
         break;
     }
 }
 
 // dispatchThreadgroups: every group in turn, each with all its threads.
-void pb_dispatch(const pb_mtl_step *s, int tile, void *const *b)
+void pb_dispatch(const pb_launch_step *s, int tile, void *const *b)
 {
     alignas(16) unsigned char params[sizeof s->params];
     std::memcpy(params, s->params, s->params_size);
@@ -217,23 +241,31 @@ struct pb_profile {
 int pb_backend_tile(unsigned max_threads)
 {
     int tile = 0;
-    while (tile < PB_MTL_SGEMM_TILES - 1 && !pb_mtl_sgemm_tile_fits(tile, max_threads))
+    while (tile < PB_LAUNCH_SGEMM_TILES - 1 && !pb_launch_sgemm_tile_fits(tile, max_threads))
         tile++;
     return tile;
+}
+
+// The limits the backend gives the plan on such a GPU: every pipeline allows `max_threads`, 32 KiB
+// of threadgroup memory (pb_mtl_device_limits in metal_backend.m).
+pb_launch_limits pb_profile_limits(const pb_profile &prof, int tile)
+{
+    pb_launch_limits limits;
+    std::memset(&limits, 0, sizeof limits);
+    for (int k = 0; k < PB_LK_COUNT; k++)
+        limits.kernel_max[k] = prof.max_threads;
+    limits.simd_width = prof.simd_width;
+    limits.compute_units = (unsigned)prof.gpu_cores;
+    limits.local_mem = 32768;
+    limits.sgemm_tile = tile;
+    return limits;
 }
 
 // One workload at `dims` under one GPU profile, sgemm with tile shape `tile`: plan, dispatch every
 // step, verify.
 bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &prof, int tile)
 {
-    pb_mtl_limits limits;
-    std::memset(&limits, 0, sizeof limits);
-    for (int k = 0; k < PB_MTL_K_COUNT; k++) {
-        limits.max_threads[k] = prof.max_threads;
-        limits.simd_width[k] = prof.simd_width;
-    }
-    limits.sgemm_tile = tile;
-    limits.gpu_cores = prof.gpu_cores;
+    const pb_launch_limits limits = pb_profile_limits(prof, tile);
     char what[160];
     int used = std::snprintf(what, sizeof what, "%s", wl->name);
     for (int d = 0; d < wl->ndims && used < (int)sizeof what; d++)
@@ -244,19 +276,19 @@ bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &p
     pb_problem problem;
     std::memset(&problem, 0, sizeof problem);
     pb_msg msg = { "" };
-    pb_mtl_plan plan = { nullptr, 0, 0 };
+    pb_launch_plan plan = { nullptr, 0, 0 };
     pb_check check;
     std::memset(&check, 0, sizeof check);
-    bool ok = wl->create(&dims, 1, &problem, &msg) == PB_OK && pb_mtl_plan_make(&problem, &limits, &plan, &msg) == PB_OK;
+    bool ok = wl->create(&dims, 1, &problem, &msg) == PB_OK && pb_launch_plan_make(&problem, &limits, &plan, &msg) == PB_OK;
     std::vector<float> work(plan.work_bytes / sizeof(float) + 1);
     if (ok) {
         pb_problem_poison_outputs(&problem);
         void *b[PB_MAX_BUFFERS + 1];
         pb_barrier.misused = false;
         for (int s = 0; s < plan.nsteps; s++) {
-            const pb_mtl_step *step = &plan.steps[s];
+            const pb_launch_step *step = &plan.steps[s];
             for (int i = 0; i < step->nbind; i++)
-                b[i] = step->bind[i] == PB_MTL_BIND_WORK ? (void *)work.data() : problem.buf[step->bind[i]].host;
+                b[i] = step->bind[i] == PB_LAUNCH_BIND_WORK ? (void *)work.data() : problem.buf[step->bind[i]].host;
             pb_dispatch(step, tile, b);
         }
         if (pb_barrier.misused)
@@ -270,7 +302,7 @@ bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &p
     }
     std::printf("%s %s: %d dispatches%s%s\n", ok ? "ok    " : "not ok", what, plan.nsteps, ok ? "" : ": ",
                 ok ? "" : msg.text);
-    pb_mtl_plan_free(&plan);
+    pb_launch_plan_free(&plan);
     pb_problem_destroy(&problem);
     return ok;
 }
@@ -279,35 +311,29 @@ bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &p
 bool pb_check_sgemm_shapes()
 {
     bool ok = true;
-    for (int t = 0; t < PB_MTL_SGEMM_TILES; t++) {
-        const pb_mtl_sgemm_tile &here = *pb_sgemm_tiles[t].shape, &plan = pb_mtl_sgemm_tiles[t];
+    for (int t = 0; t < PB_LAUNCH_SGEMM_TILES; t++) {
+        const pb_launch_sgemm_tile &here = *pb_sgemm_tiles[t].shape, &plan = pb_launch_sgemm_tiles[t];
         ok = ok && here.bm == plan.bm && here.bn == plan.bn && here.bk == plan.bk && here.tm == plan.tm &&
              here.tn == plan.tn;
     }
-    std::printf("%s the shim compiles sgemm with metal_plan.c's %d tile shapes\n", ok ? "ok    " : "not ok",
-                PB_MTL_SGEMM_TILES);
+    std::printf("%s the shim compiles sgemm with the plan's %d tile shapes\n", ok ? "ok    " : "not ok",
+                PB_LAUNCH_SGEMM_TILES);
     return ok;
 }
 
-// A pipeline allowing fewer threads than even the last sgemm tile shape needs makes the case
-// unsupported, with why.
+// A pipeline allowing fewer threads than its sgemm tile shape needs (the first shape's 256 on a
+// 32-thread pipeline) makes the case unsupported, with why.
 bool pb_check_sgemm_refused()
 {
     pb_problem problem;
     std::memset(&problem, 0, sizeof problem);
     problem.id = PB_WL_SGEMM;
     problem.params.sgemm.n = 64;
-    pb_mtl_limits limits;
-    std::memset(&limits, 0, sizeof limits);
-    for (int k = 0; k < PB_MTL_K_COUNT; k++) {
-        limits.max_threads[k] = 32;
-        limits.simd_width[k] = 32;
-    }
-    limits.sgemm_tile = pb_backend_tile(32);
-    pb_mtl_plan plan;
+    const pb_launch_limits limits = pb_profile_limits({ "32-thread GPU", 32, 32, 8 }, 0);
+    pb_launch_plan plan;
     pb_msg msg = { "" };
-    const bool ok = pb_mtl_plan_make(&problem, &limits, &plan, &msg) == PB_ERR_UNSUPPORTED &&
-                    std::strstr(msg.text, "threads per threadgroup") != nullptr;
+    const bool ok = pb_launch_plan_make(&problem, &limits, &plan, &msg) == PB_ERR_UNSUPPORTED &&
+                    std::strstr(msg.text, "work-items per group") != nullptr;
     std::printf("%s sgemm refused on a 32-thread pipeline: %s\n", ok ? "ok    " : "not ok", msg.text);
     return ok;
 }
@@ -358,8 +384,8 @@ int main()
     // Every sgemm tile shape, whichever a GPU gets: a matrix smaller than, equal to and just above
     // one block.
     const pb_workload *sgemm = pb_workload_get(PB_WL_SGEMM);
-    for (int tile = 0; tile < PB_MTL_SGEMM_TILES; tile++) {
-        const int bm = pb_mtl_sgemm_tiles[tile].bm;
+    for (int tile = 0; tile < PB_LAUNCH_SGEMM_TILES; tile++) {
+        const int bm = pb_launch_sgemm_tiles[tile].bm;
         for (const int n : { 1, bm, bm + 1 })
             failed += !pb_run_case(sgemm, pb_dims{ { n } }, profiles[0], tile);
     }

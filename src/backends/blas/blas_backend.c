@@ -17,10 +17,10 @@
 #include <cblas.h>
 #endif
 
-#include "../../core/backend.h"
 #include "../../core/fingerprint.h"
 #include "../../core/mem.h"
 #include "../../core/timer.h"
+#include "../backend.h"
 
 #ifndef PB_BLAS_PROVIDER
 #define PB_BLAS_PROVIDER "cblas"
@@ -46,8 +46,12 @@ typedef struct pb_blas_ctx {
     char describe[256];
 } pb_blas_ctx;
 
+/* One launch of a workload through the library. */
+typedef void (*pb_blas_launch_fn)(const pb_problem *p);
+
 typedef struct pb_blas_case {
     pb_problem *problem;
+    pb_blas_launch_fn launch;
     int threads;
     int set_threads;        /* set the library's thread count before each batch */
 } pb_blas_case;
@@ -180,19 +184,34 @@ static pb_status pb_blas_device_info(void *ctx, int device, pb_device_info *out)
     return PB_OK;
 }
 
+/* C = A B, row-major, in fp32. */
+static void pb_blas_sgemm(const pb_problem *p)
+{
+    const int n = p->params.sgemm.n;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, p->buf[0].host, n, p->buf[1].host, n, 0.0f,
+                p->buf[2].host, n);
+}
+
+/* The workloads a BLAS has a routine for, indexed by pb_workload_id (looked up with
+ * PB_WL_TABLE_GET): every other workload is not offered on this backend. */
+static const pb_blas_launch_fn pb_blas_launches[] = {
+    [PB_WL_SGEMM] = pb_blas_sgemm,
+};
+_Static_assert(sizeof pb_blas_launches / sizeof pb_blas_launches[0] <= PB_WL_COUNT, "indexed by pb_workload_id");
+
 static int pb_blas_variant(pb_variant *out, int count, int max, int threads)
 {
     return pb_variant_add(out, count, max, 0, threads, PB_BLAS_IMPL, PB_ROLE_LIB_CPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
 }
 
-/* SGEMM only, on one thread and on all threads where those were asked for (both role lib-cpu; the
- * thread count tells them apart). A library whose thread count cannot be set gets one variant,
- * on all threads, since that is what it uses; describe() says why. */
+/* The workloads of pb_blas_launches (SGEMM), on one thread and on all threads where those were
+ * asked for (both role lib-cpu; the thread count tells them apart). A library whose thread count
+ * cannot be set gets one variant, on all threads, since that is what it uses; describe() says why. */
 static int pb_blas_variants(void *ctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out, int max)
 {
     const pb_blas_ctx *c = ctx;
     int want_one = 0, want_all = 0, count = 0;
-    if (id != PB_WL_SGEMM)
+    if (!PB_WL_TABLE_GET(pb_blas_launches, id))
         return 0;
     for (int i = 0; i < req->nthreads; i++) {
         want_one |= req->threads[i] == 1;
@@ -212,12 +231,14 @@ static pb_status pb_blas_case_create(void *ctx, const pb_variant *variant, pb_pr
                                      pb_msg *msg)
 {
     const pb_blas_ctx *c = ctx;
-    if (problem->id != PB_WL_SGEMM)
+    pb_blas_launch_fn launch = PB_WL_TABLE_GET(pb_blas_launches, problem->id);
+    if (!launch)
         return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "the blas backend runs sgemm only");
     pb_blas_case *k = pb_alloc(sizeof *k);
     if (!k)
         return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory preparing a blas case");
     k->problem = problem;
+    k->launch = launch;
     k->threads = variant->threads < 1 ? 1 : variant->threads;
     k->set_threads = c->threads_settable;
     *kase = k;
@@ -227,10 +248,6 @@ static pb_status pb_blas_case_create(void *ctx, const pb_variant *variant, pb_pr
 static pb_status pb_blas_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg)
 {
     pb_blas_case *k = kase;
-    const pb_problem *p = k->problem;
-    const int n = p->params.sgemm.n;
-    const float *a = p->buf[0].host, *b = p->buf[1].host;
-    float *cm = p->buf[2].host;
     if (k->set_threads) {
         pb_status st = pb_blas_set_threads(k->threads, msg);
         if (st != PB_OK)
@@ -238,7 +255,7 @@ static pb_status pb_blas_case_run(void *kase, int launches, double *seconds, int
     }
     double t0 = pb_time_now();
     for (int i = 0; i < launches; i++)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, cm, n);
+        k->launch(k->problem);
     *seconds = pb_time_now() - t0;
     *device_timer = 0;
     return PB_OK;

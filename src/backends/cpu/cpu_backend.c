@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/backend.h"
 #include "../../core/fingerprint.h"
 #include "../../core/mem.h"
 #include "../../core/placement.h"
 #include "../../core/timer.h"
+#include "../backend.h"
 #include "cpu_backend.h"
 #include "cpu_kernels.h"
 #include "cpu_simd.h"
@@ -21,6 +21,10 @@ typedef struct pb_cpu_ctx {
      * logical_cores then counts those). */
     pb_perf_level levels[PB_MAX_PERF_LEVELS];
     int nlevels;
+    /* The kernel of each workload, indexed by pb_workload_id; a NULL slot or an id past `nkernels`
+     * is a workload this backend does not run. */
+    const pb_cpu_kernel *const *kernels;
+    int nkernels;
     char describe[160];
 } pb_cpu_ctx;
 
@@ -30,16 +34,19 @@ typedef struct pb_cpu_ctx {
  * and the slots that take a pb_cpu_case see `k`, the first member. */
 typedef struct pb_cpu_placed_case {
     pb_cpu_case k;
+    const pb_cpu_kernel *kernel;
     pb_placement place;
     pb_placement_saved *saved;  /* one per thread; NULL when the case's threads stay where they are */
 } pb_cpu_placed_case;
 
-static const pb_cpu_kernel *const pb_cpu_kernels[PB_WL_COUNT] = {
-    [PB_WL_SGEMM] = &pb_cpu_sgemm,     [PB_WL_TRIAD] = &pb_cpu_triad,
-    [PB_WL_REDUCE] = &pb_cpu_reduce,   [PB_WL_STENCIL] = &pb_cpu_stencil,
-    [PB_WL_NBODY] = &pb_cpu_nbody,     [PB_WL_MANDELBROT] = &pb_cpu_mandelbrot,
-    [PB_WL_HISTOGRAM] = &pb_cpu_histogram,
+/* The kernels, generated from the workload list (workload.h): entry PB_WL_<ID> is pb_cpu_<name>,
+ * so a workload without its cpu_<name>.c fails to link instead of crashing at run time. */
+static const pb_cpu_kernel *const pb_cpu_kernels[] = {
+#define PB_CPU_KERNEL_ENTRY(ID, name, OUTPUT) [PB_WL_##ID] = &pb_cpu_##name,
+    PB_WORKLOAD_LIST(PB_CPU_KERNEL_ENTRY)
+#undef PB_CPU_KERNEL_ENTRY
 };
+_Static_assert(sizeof pb_cpu_kernels / sizeof pb_cpu_kernels[0] == PB_WL_COUNT, "one cpu kernel per workload");
 
 #if defined(__AVX512F__)
 #define PB_CPU_ISA "AVX-512"
@@ -72,6 +79,19 @@ void pb_cpu_use_levels(void *ctx, const pb_machine *m)
     }
 }
 
+void pb_cpu_use_kernels(void *ctx, const pb_cpu_kernel *const *kernels, int count)
+{
+    pb_cpu_ctx *c = ctx;
+    c->kernels = kernels;
+    c->nkernels = count;
+}
+
+/* The kernel of workload `id`, or NULL when this backend has none for it. */
+static const pb_cpu_kernel *pb_cpu_kernel_for(const pb_cpu_ctx *c, pb_workload_id id)
+{
+    return (unsigned)id < (unsigned)c->nkernels ? c->kernels[id] : NULL;
+}
+
 static pb_status pb_cpu_init(void **ctx, pb_msg *why)
 {
     pb_cpu_ctx *c = pb_alloc(sizeof *c);
@@ -82,6 +102,7 @@ static pb_status pb_cpu_init(void **ctx, pb_msg *why)
     pb_machine machine;
     pb_fingerprint_read(&machine);
     pb_cpu_use_levels(c, &machine);
+    pb_cpu_use_kernels(c, pb_cpu_kernels, PB_WL_COUNT);
     pb_status st = pb_pool_create(c->max_threads, &c->pool, why);
     if (st != PB_OK) {
         pb_free(c);
@@ -146,9 +167,10 @@ static int pb_cpu_variants(void *ctx, pb_workload_id id, const pb_variant_reques
 {
     const pb_cpu_ctx *c = ctx;
     int count = 0, all = 0;
-    if ((unsigned)id >= PB_WL_COUNT)
+    const pb_workload *wl = pb_workload_get(id);
+    if (!wl || !pb_cpu_kernel_for(c, id))
         return 0;
-    const char *precision = pb_workload_get(id)->precision;
+    const char *precision = wl->precision;
     for (int i = 0; i < req->nthreads; i++) {
         int t = req->threads[i], seen = 0;
         for (int j = 0; j < i; j++)
@@ -191,7 +213,7 @@ static void pb_cpu_copy_task(void *arg, int t, int threads)
         memset(job->dst + b, 0, (size_t)(e - b));
 }
 
-static void pb_cpu_copy(const pb_cpu_case *k, void *dst, const void *src, size_t bytes)
+static void pb_cpu_copy_buffer(const pb_cpu_case *k, void *dst, const void *src, size_t bytes)
 {
     pb_cpu_copy_job job = { dst, src, bytes };
     pb_pool_run(k->pool, k->threads, pb_cpu_copy_task, &job);
@@ -214,7 +236,7 @@ static pb_status pb_cpu_place(pb_cpu_case *k, pb_msg *msg)
         if (!copy)
             return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory placing the %s buffer (%zu MiB) for the cpu backend",
                               b->name, b->bytes >> 20);
-        pb_cpu_copy(k, copy, b->kind == PB_BUFFER_SCRATCH ? NULL : b->host, b->bytes);
+        pb_cpu_copy_buffer(k, copy, b->kind == PB_BUFFER_SCRATCH ? NULL : b->host, b->bytes);
         b->host = copy;
         k->owned[i] = 1;
     }
@@ -263,9 +285,8 @@ static void pb_cpu_case_destroy(void *kase)
     if (!pc)
         return;
     pb_cpu_case *k = &pc->k;
-    const pb_cpu_kernel *kernel = pb_cpu_kernels[k->source->id];
-    if (kernel->teardown)
-        kernel->teardown(k);
+    if (pc->kernel && pc->kernel->teardown)
+        pc->kernel->teardown(k);
     pb_cpu_queue_free(k->queue);
     for (int i = 0; i < PB_MAX_BUFFERS; i++)
         if (k->owned[i])
@@ -281,7 +302,7 @@ static pb_status pb_cpu_case_read(void *kase, pb_msg *msg)
     (void)msg;
     for (int i = 0; i < k->placed.nbuf; i++)
         if (k->owned[i] && k->placed.buf[i].kind == PB_BUFFER_OUT)
-            pb_cpu_copy(k, k->source->buf[i].host, k->placed.buf[i].host, k->placed.buf[i].bytes);
+            pb_cpu_copy_buffer(k, k->source->buf[i].host, k->placed.buf[i].host, k->placed.buf[i].bytes);
     return PB_OK;
 }
 
@@ -289,8 +310,11 @@ static pb_status pb_cpu_case_create(void *ctx, const pb_variant *variant, pb_pro
                                     pb_msg *msg)
 {
     pb_cpu_ctx *c = ctx;
-    if ((unsigned)problem->id >= PB_WL_COUNT)
-        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "the cpu backend has no kernel for workload %d", problem->id);
+    const pb_cpu_kernel *kernel = pb_cpu_kernel_for(c, problem->id);
+    const pb_workload *wl = pb_workload_get(problem->id);
+    if (!kernel || !wl)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "the cpu backend has no kernel for workload %s",
+                          wl ? wl->name : "(unknown)");
     if (variant->threads < 1 || variant->threads > c->max_threads)
         return pb_msg_set(msg, PB_ERR_USAGE, "cpu: %d threads asked for, the pool has %d", variant->threads,
                           c->max_threads);
@@ -302,7 +326,7 @@ static pb_status pb_cpu_case_create(void *ctx, const pb_variant *variant, pb_pro
     k->source = problem;
     k->pool = c->pool;
     k->threads = variant->threads;
-    const pb_cpu_kernel *kernel = pb_cpu_kernels[problem->id];
+    pc->kernel = kernel;
     /* The threads that first touch the case's memory are those that will use it. */
     pb_status st = pb_cpu_choose_place(c, variant, pc, msg);
     if (st == PB_OK && (st = pb_cpu_enter(pc, msg)) == PB_OK) {
@@ -325,7 +349,7 @@ static pb_status pb_cpu_case_run(void *kase, int launches, double *seconds, int 
 {
     pb_cpu_placed_case *pc = kase;
     pb_cpu_case *k = &pc->k;
-    const pb_cpu_kernel *kernel = pb_cpu_kernels[k->problem->id];
+    const pb_cpu_kernel *kernel = pc->kernel;
     pb_status st = pb_cpu_enter(pc, msg);
     if (st != PB_OK)
         return st;

@@ -3,8 +3,9 @@
 #ifndef PB_CPU_BACKEND_H
 #define PB_CPU_BACKEND_H
 
-#include "../../core/backend.h"
 #include "../../core/fingerprint.h"
+#include "../backend.h"
+#include "cpu_kernels.h"
 
 /* Appends to out[count..max) a cpu-p variant (one thread per logical CPU of the fastest level)
  * and a cpu-e variant (the same for the slowest) when the CPU has exactly two performance levels;
@@ -17,5 +18,11 @@ int pb_cpu_core_type_variants(const pb_perf_level *levels, int nlevels, int max_
  * level's logical_cores then counts those). init does this with the running machine; tests call it
  * with a faked one. */
 void pb_cpu_use_levels(void *ctx, const pb_machine *m);
+
+/* Makes the backend context `ctx` run workload id with kernels[id], for ids below `count`; a NULL
+ * slot or an id past the table is a workload the backend does not have: it lists no variant for it
+ * and case_create returns PB_ERR_UNSUPPORTED with the reason. init gives it the table generated
+ * from the workload list; tests give it one with gaps. */
+void pb_cpu_use_kernels(void *ctx, const pb_cpu_kernel *const *kernels, int count);
 
 #endif

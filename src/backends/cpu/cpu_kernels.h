@@ -35,13 +35,10 @@ typedef struct pb_cpu_kernel {
     void (*teardown)(pb_cpu_case *c);
 } pb_cpu_kernel;
 
-extern const pb_cpu_kernel pb_cpu_sgemm;
-extern const pb_cpu_kernel pb_cpu_triad;
-extern const pb_cpu_kernel pb_cpu_reduce;
-extern const pb_cpu_kernel pb_cpu_stencil;
-extern const pb_cpu_kernel pb_cpu_nbody;
-extern const pb_cpu_kernel pb_cpu_mandelbrot;
-extern const pb_cpu_kernel pb_cpu_histogram;
+/* Each workload of the list (workload.h) has its kernel, pb_cpu_<name>, in cpu_<name>.c. */
+#define PB_CPU_DECLARE(ID, name, OUTPUT) extern const pb_cpu_kernel pb_cpu_##name;
+PB_WORKLOAD_LIST(PB_CPU_DECLARE)
+#undef PB_CPU_DECLARE
 
 /* Outputs larger than this are written with streaming stores: they cannot stay cached until they
  * are read again, and bypassing the cache saves a read of every written line. A fixed size, never

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/backend.h"
 #include "../../core/timer.h"
+#include "../backend.h"
 #include "cuda_kernels.h"
 
 /* The oldest architecture compiled in (mk/cuda.mk passes it); older GPUs get no variants. */
@@ -42,6 +42,7 @@ typedef struct pb_cuda_case {
     pb_cuda_impl impl;
     pb_problem *problem;
     pb_cuda_args args;                 /* device buffers, workspace and stream */
+    pb_launch_plan plan;               /* the own kernels' launch (kernels/pb_launch.h) */
     void *pinned[PB_MAX_BUFFERS];      /* page-locked staging of the inputs and outputs */
     cudaEvent_t start, stop;           /* around the timed launches */
     cublasHandle_t blas;               /* cuBLAS cases only */
@@ -247,14 +248,41 @@ static void pb_cuda_case_destroy(void *vkase)
     cudaFree(c->args.work);
     if (c->args.stream)
         cudaStreamDestroy(c->args.stream);
+    pb_launch_plan_free(&c->plan);
     free(c);
 }
 
-static size_t pb_cuda_work_bytes(const pb_problem *problem, pb_cuda_impl impl)
+/* The device's and the built kernels' limits, as the launch plan reads them. sgemm is compiled
+ * once, ahead of time, so its tile shape is fixed. */
+static pb_status pb_cuda_limits(const struct cudaDeviceProp *prop, pb_launch_limits *lim, pb_msg *msg)
 {
-    if (impl == PB_CUDA_OWN && problem->id == PB_WL_REDUCE)
-        return pb_cuda_reduce_work_bytes(&problem->params.reduce);
-    return 0;
+    memset(lim, 0, sizeof *lim);
+    lim->max_group = (unsigned)prop->maxThreadsPerBlock;
+    for (int d = 0; d < 3; d++) {
+        lim->max_items[d] = (unsigned)prop->maxThreadsDim[d];
+        lim->max_groups[d] = (unsigned)prop->maxGridSize[d];
+    }
+    lim->simd_width = (unsigned)prop->warpSize;
+    lim->compute_units = (unsigned)prop->multiProcessorCount;
+    lim->local_mem = prop->sharedMemPerBlock;
+    pb_launch_sgemm_tile shape;
+    pb_cuda_sgemm_shape(&shape);
+    lim->sgemm_tile = pb_launch_sgemm_tile_index(&shape);
+    if (lim->sgemm_tile < 0)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "CUDA: sgemm was compiled with a %dx%d tile the plan does not know",
+                          shape.bm, shape.bn);
+    cudaError_t err = pb_cuda_kernel_limits(lim->kernel_max);
+    return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaFuncGetAttributes");
+}
+
+/* The own kernels' launch plan; cuBLAS cases have none. */
+static pb_status pb_cuda_plan(pb_cuda_case *c, const struct cudaDeviceProp *prop, pb_msg *msg)
+{
+    if (c->impl != PB_CUDA_OWN)
+        return PB_OK;
+    pb_launch_limits lim;
+    pb_status st = pb_cuda_limits(prop, &lim, msg);
+    return st == PB_OK ? pb_launch_plan_make(c->problem, &lim, &c->plan, msg) : st;
 }
 
 /* Refuses, before allocating anything, a case the device has no room for. */
@@ -333,13 +361,15 @@ static pb_status pb_cuda_blas_create(pb_cuda_case *c, pb_msg *msg)
     return PB_OK;
 }
 
-static pb_status pb_cuda_case_setup(pb_cuda_case *c, pb_msg *msg)
+static pb_status pb_cuda_case_setup(pb_cuda_case *c, const struct cudaDeviceProp *prop, pb_msg *msg)
 {
     cudaError_t err = cudaSetDevice(c->device);
     if (err != cudaSuccess)
         return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaSetDevice");
-    size_t work = pb_cuda_work_bytes(c->problem, c->impl);
-    pb_status st = pb_cuda_check_memory(c->problem, work, msg);
+    pb_status st = pb_cuda_plan(c, prop, msg);
+    const size_t work = c->plan.work_bytes;
+    if (st == PB_OK)
+        st = pb_cuda_check_memory(c->problem, work, msg);
     if (st != PB_OK)
         return st;
     err = cudaStreamCreateWithFlags(&c->args.stream, cudaStreamNonBlocking);
@@ -380,12 +410,11 @@ static pb_status pb_cuda_case_create(void *vctx, const pb_variant *variant, pb_p
     c->device = variant->device;
     c->impl = pb_cuda_impl_of(variant);
     c->problem = problem;
-    c->args.multiprocessors = ctx->prop[variant->device].multiProcessorCount;
     if (c->impl != PB_CUDA_OWN && problem->id != PB_WL_SGEMM) {
         free(c);
         return pb_msg_set(msg, PB_ERR_USAGE, "CUDA: the cuBLAS variants exist for sgemm only");
     }
-    pb_status st = pb_cuda_case_setup(c, msg);
+    pb_status st = pb_cuda_case_setup(c, &ctx->prop[variant->device], msg);
     if (st != PB_OK) {
         pb_cuda_case_destroy(c);
         return st;
@@ -394,19 +423,13 @@ static pb_status pb_cuda_case_create(void *vctx, const pb_variant *variant, pb_p
     return PB_OK;
 }
 
+/* Every step of the plan, in order on the case's stream. */
 static cudaError_t pb_cuda_launch_own(const pb_cuda_case *c)
 {
-    const pb_problem *p = c->problem;
-    switch (p->id) {
-    case PB_WL_SGEMM: return pb_cuda_sgemm(&p->params.sgemm, &c->args);
-    case PB_WL_TRIAD: return pb_cuda_triad(&p->params.triad, &c->args);
-    case PB_WL_REDUCE: return pb_cuda_reduce(&p->params.reduce, &c->args);
-    case PB_WL_STENCIL: return pb_cuda_stencil(&p->params.stencil, &c->args);
-    case PB_WL_NBODY: return pb_cuda_nbody(&p->params.nbody, &c->args);
-    case PB_WL_MANDELBROT: return pb_cuda_mandelbrot(&p->params.mandelbrot, &c->args);
-    case PB_WL_HISTOGRAM: return pb_cuda_histogram(&p->params.histogram, &c->args);
-    default: return cudaErrorNotSupported;
-    }
+    cudaError_t err = cudaSuccess;
+    for (int i = 0; i < c->plan.nsteps && err == cudaSuccess; i++)
+        err = pb_cuda_enqueue(&c->plan.steps[i], &c->args);
+    return err;
 }
 
 /* C = A B in row-major order. cuBLAS is column-major, where a row-major matrix reads as its

@@ -1,5 +1,5 @@
-/* The dialect kernels (the kernels/ .pbk files) compiled as CUDA, and how each workload launches them:
- * block shapes, grid sizes, and the kernel sequences (stencil steps, reduce passes, histogram clear). */
+/* The dialect kernels (the kernels/ .pbk files) compiled as CUDA, and the one function that launches
+ * a step of a launch plan (kernels/pb_launch.h) with them: the geometry is the plan's, not ours. */
 #define PB_TARGET_CUDA 1
 #include "../../../kernels/pb_params.h"
 #include "../../../kernels/dialect.h"
@@ -14,119 +14,91 @@
 
 #include "cuda_kernels.h"
 
-/* Threads per block of the 1D kernels: a multiple of the 32-thread warp that every architecture
- * from sm_75 on runs at full occupancy. */
-#define PB_CUDA_BLOCK 256
-
-/* Longest serial slice a reduce work-item adds before its block's tree. Both passes together stay
- * far inside the summation-depth rule of src/workloads/workload.h (PB_REDUCE_MAX_CHAIN), and 64
- * loads per thread are enough to hide memory latency. */
-#define PB_CUDA_REDUCE_CHAIN 64
-
-/* Blocks covering `items`; at least one, since an empty grid is a launch error. */
-static unsigned pb_cuda_blocks(long long items, int per_block)
+/* sgemm keeps the kernel's default shape (128 x 128 blocks, 8 x 8 per thread, 256 threads), the
+ * plan's first: 8.3 KB of shared memory and fewer than 128 registers a thread (ptxas reports 98 to
+ * 116, no spills) let two blocks share an SM on every architecture built here. */
+void pb_cuda_sgemm_shape(pb_launch_sgemm_tile *out)
 {
-    return items > 0 ? (unsigned)((items + per_block - 1) / per_block) : 1u;
+    out->bm = PB_SGEMM_BM;
+    out->bn = PB_SGEMM_BN;
+    out->bk = PB_SGEMM_BK;
+    out->tm = PB_SGEMM_TM;
+    out->tn = PB_SGEMM_TN;
 }
 
-/* The kernel's default tile shape (128 x 128 blocks, 8 x 8 per thread, 256 threads) suits every
- * architecture built here: 8.3 KB of shared memory and fewer than 128 registers a thread (ptxas
- * reports 98 to 116, no spills) let two blocks share an SM from sm_75 on. */
-cudaError_t pb_cuda_sgemm(const pb_sgemm_params *p, const pb_cuda_args *a)
+/* The kernel function of each plan kernel, for cudaFuncGetAttributes. */
+static const void *pb_cuda_function(int kernel)
 {
-    const dim3 block(PB_SGEMM_LX, PB_SGEMM_LY);
-    const dim3 grid(pb_cuda_blocks(p->n, PB_SGEMM_BN), pb_cuda_blocks(p->n, PB_SGEMM_BM));
-    pb_sgemm<<<grid, block, 0, a->stream>>>((const float *)a->buf[0], (const float *)a->buf[1], (float *)a->buf[2],
-                                            *p);
-    return cudaGetLastError();
+    switch (kernel) {
+    case PB_LK_SGEMM: return (const void *)pb_sgemm;
+    case PB_LK_TRIAD: return (const void *)pb_triad;
+    case PB_LK_REDUCE: return (const void *)pb_reduce;
+    case PB_LK_STENCIL: return (const void *)pb_stencil;
+    case PB_LK_NBODY: return (const void *)pb_nbody;
+    case PB_LK_MANDELBROT: return (const void *)pb_mandelbrot;
+    case PB_LK_HISTOGRAM_CLEAR: return (const void *)pb_histogram_clear;
+    case PB_LK_HISTOGRAM: return (const void *)pb_histogram;
+    default: return NULL;
+    }
 }
 
-cudaError_t pb_cuda_triad(const pb_triad_params *p, const pb_cuda_args *a)
+cudaError_t pb_cuda_kernel_limits(unsigned max_threads[PB_LK_COUNT])
 {
-    pb_triad<<<pb_cuda_blocks(p->n, PB_CUDA_BLOCK), PB_CUDA_BLOCK, 0, a->stream>>>(
-        (float *)a->buf[0], (const float *)a->buf[1], (const float *)a->buf[2], *p);
-    return cudaGetLastError();
-}
-
-/* Pass 1 gives each thread a slice of at most PB_CUDA_REDUCE_CHAIN elements, and the single block
- * of pass 2 adds the partials with the same bound. Past 2^28 elements the block count stops
- * growing and the pass-1 slices lengthen instead, to at most 512 at the largest int n. */
-static unsigned pb_cuda_reduce_blocks(int n)
-{
-    const long long per_block = (long long)PB_CUDA_BLOCK * PB_CUDA_REDUCE_CHAIN;
-    unsigned blocks = pb_cuda_blocks(n, (int)per_block);
-    return blocks < per_block ? blocks : (unsigned)per_block;
-}
-
-size_t pb_cuda_reduce_work_bytes(const pb_reduce_params *p)
-{
-    return pb_cuda_reduce_blocks(p->n) * sizeof(float);
-}
-
-cudaError_t pb_cuda_reduce(const pb_reduce_params *p, const pb_cuda_args *a)
-{
-    const unsigned blocks = pb_cuda_reduce_blocks(p->n);
-    float *partial = (float *)a->work;
-    pb_reduce<<<blocks, PB_CUDA_BLOCK, 0, a->stream>>>((const float *)a->buf[0], partial, *p);
-    cudaError_t err = cudaGetLastError();
-    if (err != cudaSuccess)
-        return err;
-    pb_reduce_params second = *p;
-    second.n = (int)blocks;
-    pb_reduce<<<1, PB_CUDA_BLOCK, 0, a->stream>>>(partial, (float *)a->buf[1], second);
-    return cudaGetLastError();
-}
-
-/* p->steps launches from grid, ping-ponging between out and tmp so that the last one writes out. */
-cudaError_t pb_cuda_stencil(const pb_stencil_params *p, const pb_cuda_args *a)
-{
-    const dim3 block(32, 8);
-    const dim3 grid(pb_cuda_blocks(p->nx, 32), pb_cuda_blocks(p->ny, 8));
-    const float *src = (const float *)a->buf[0];
-    for (int s = 0; s < p->steps; s++) {
-        float *dst = (float *)((p->steps - 1 - s) % 2 == 0 ? a->buf[1] : a->buf[2]);
-        pb_stencil<<<grid, block, 0, a->stream>>>(src, dst, *p);
-        cudaError_t err = cudaGetLastError();
+    for (int k = 0; k < PB_LK_COUNT; k++) {
+        cudaFuncAttributes attr;
+        const void *function = pb_cuda_function(k);
+        cudaError_t err = function ? cudaFuncGetAttributes(&attr, function) : cudaErrorInvalidDeviceFunction;
         if (err != cudaSuccess)
             return err;
-        src = dst;
+        max_threads[k] = (unsigned)attr.maxThreadsPerBlock;
     }
     return cudaSuccess;
 }
 
-/* The tile is the block: 256 bodies where there are enough blocks for every SM, smaller tiles
- * (more blocks) for small n. */
-cudaError_t pb_cuda_nbody(const pb_nbody_params *p, const pb_cuda_args *a)
+/* Buffer i of the step's bindings: a problem buffer, or the workspace. */
+static void *pb_cuda_bound(const pb_launch_step *s, const pb_cuda_args *a, int i)
 {
-    int block = PB_NBODY_TILE_MAX;
-    while (block > 64 && pb_cuda_blocks(p->n, block) < 2u * (unsigned)a->multiprocessors)
-        block /= 2;
-    pb_nbody<<<pb_cuda_blocks(p->n, block), block, 0, a->stream>>>((const float4 *)a->buf[0], (float4 *)a->buf[1],
-                                                                   *p);
-    return cudaGetLastError();
+    return s->bind[i] == PB_LAUNCH_BIND_WORK ? a->work : a->buf[s->bind[i]];
 }
 
-cudaError_t pb_cuda_mandelbrot(const pb_mandelbrot_params *p, const pb_cuda_args *a)
+cudaError_t pb_cuda_enqueue(const pb_launch_step *s, const pb_cuda_args *a)
 {
-    const dim3 block(16, 16);
-    const dim3 grid(pb_cuda_blocks(p->width, 16), pb_cuda_blocks(p->height, 16));
-    pb_mandelbrot<<<grid, block, 0, a->stream>>>((int *)a->buf[0], *p);
-    return cudaGetLastError();
-}
-
-/* Clear, then count with a grid-stride loop over enough blocks to fill every SM a few times over:
- * more blocks would only add global atomics at the end. */
-cudaError_t pb_cuda_histogram(const pb_histogram_params *p, const pb_cuda_args *a)
-{
-    unsigned *bins = (unsigned *)a->buf[1];
-    pb_histogram_clear<<<pb_cuda_blocks(p->bins, PB_CUDA_BLOCK), PB_CUDA_BLOCK, 0, a->stream>>>(bins, *p);
-    cudaError_t err = cudaGetLastError();
-    if (err != cudaSuccess)
-        return err;
-    unsigned blocks = pb_cuda_blocks(p->n, PB_CUDA_BLOCK);
-    const unsigned enough = 8u * (unsigned)a->multiprocessors;
-    if (enough && blocks > enough)
-        blocks = enough;
-    pb_histogram<<<blocks, PB_CUDA_BLOCK, 0, a->stream>>>((const unsigned *)a->buf[0], bins, *p);
+    const dim3 grid(s->groups[0], s->groups[1], s->groups[2]);
+    const dim3 block(s->local[0], s->local[1], s->local[2]);
+    void *b0 = pb_cuda_bound(s, a, 0);
+    void *b1 = s->nbind > 1 ? pb_cuda_bound(s, a, 1) : NULL;
+    void *b2 = s->nbind > 2 ? pb_cuda_bound(s, a, 2) : NULL;
+    const void *p = s->params;
+    cudaStream_t st = a->stream;
+    switch (s->kernel) {
+    case PB_LK_SGEMM:
+        pb_sgemm<<<grid, block, 0, st>>>((const float *)b0, (const float *)b1, (float *)b2,
+                                         *(const pb_sgemm_params *)p);
+        break;
+    case PB_LK_TRIAD:
+        pb_triad<<<grid, block, 0, st>>>((float *)b0, (const float *)b1, (const float *)b2,
+                                         *(const pb_triad_params *)p);
+        break;
+    case PB_LK_REDUCE:
+        pb_reduce<<<grid, block, 0, st>>>((const float *)b0, (float *)b1, *(const pb_reduce_params *)p);
+        break;
+    case PB_LK_STENCIL:
+        pb_stencil<<<grid, block, 0, st>>>((const float *)b0, (float *)b1, *(const pb_stencil_params *)p);
+        break;
+    case PB_LK_NBODY:
+        pb_nbody<<<grid, block, 0, st>>>((const float4 *)b0, (float4 *)b1, *(const pb_nbody_params *)p);
+        break;
+    case PB_LK_MANDELBROT:
+        pb_mandelbrot<<<grid, block, 0, st>>>((int *)b0, *(const pb_mandelbrot_params *)p);
+        break;
+    case PB_LK_HISTOGRAM_CLEAR:
+        pb_histogram_clear<<<grid, block, 0, st>>>((unsigned *)b0, *(const pb_histogram_params *)p);
+        break;
+    case PB_LK_HISTOGRAM:
+        pb_histogram<<<grid, block, 0, st>>>((const unsigned *)b0, (unsigned *)b1, *(const pb_histogram_params *)p);
+        break;
+    default:
+        return cudaErrorInvalidValue;
+    }
     return cudaGetLastError();
 }

@@ -1,5 +1,5 @@
-/* The C face of the dialect kernels compiled by nvcc (cuda_kernels.cu): one launch function per
- * workload, each running one whole launch of it (every kernel it needs) on a stream. */
+/* The C face of the dialect kernels compiled by nvcc (cuda_kernels.cu): the limits the built kernels
+ * allow, and the launch of one step of a plan (kernels/pb_launch.h) on a stream. */
 #ifndef PB_CUDA_KERNELS_H
 #define PB_CUDA_KERNELS_H
 
@@ -7,33 +7,29 @@
 
 #include <cuda_runtime_api.h>
 
-#include "../../../kernels/pb_params.h"
+#include "../../../kernels/pb_launch.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Device buffers in the problem's buffer order (src/workloads/workload.h), the workspace a launch
- * needs beyond them, the stream to launch on, and the device's SM count, which sizes the
- * grid-stride launches so that every SM has work. */
+/* Device buffers in the problem's buffer order (src/workloads/workload.h), the plan's workspace,
+ * and the stream to launch on. */
 typedef struct pb_cuda_args {
     void *buf[4];
     void *work;
     cudaStream_t stream;
-    int multiprocessors;
 } pb_cuda_args;
 
-/* Each returns the launch error (cudaGetLastError), cudaSuccess when the work was queued. */
-cudaError_t pb_cuda_sgemm(const pb_sgemm_params *p, const pb_cuda_args *a);
-cudaError_t pb_cuda_triad(const pb_triad_params *p, const pb_cuda_args *a);
-cudaError_t pb_cuda_reduce(const pb_reduce_params *p, const pb_cuda_args *a);
-cudaError_t pb_cuda_stencil(const pb_stencil_params *p, const pb_cuda_args *a);
-cudaError_t pb_cuda_nbody(const pb_nbody_params *p, const pb_cuda_args *a);
-cudaError_t pb_cuda_mandelbrot(const pb_mandelbrot_params *p, const pb_cuda_args *a);
-cudaError_t pb_cuda_histogram(const pb_histogram_params *p, const pb_cuda_args *a);
+/* The tile shape sgemm was compiled with (to find it in pb_launch_sgemm_tiles). */
+void pb_cuda_sgemm_shape(pb_launch_sgemm_tile *out);
 
-/* Device workspace the reduce launch needs (its per-block partial sums). */
-size_t pb_cuda_reduce_work_bytes(const pb_reduce_params *p);
+/* Each kernel's maxThreadsPerBlock on the current device (cudaFuncGetAttributes). */
+cudaError_t pb_cuda_kernel_limits(unsigned max_threads[PB_LK_COUNT]);
+
+/* Queues step `s` with its bindings resolved against `a`; returns the launch error
+ * (cudaGetLastError), cudaSuccess when the work was queued. */
+cudaError_t pb_cuda_enqueue(const pb_launch_step *s, const pb_cuda_args *a);
 
 #ifdef __cplusplus
 }

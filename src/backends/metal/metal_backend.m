@@ -1,6 +1,6 @@
 /* The metal backend: Apple GPUs through Metal, running the dialect kernels compiled at run time from
  * the embedded source, with MPS sgemm as the vendor reference. Objective-C under ARC inside, the
- * plain C backend table outside; launch plans come from metal_plan.c. */
+ * plain C backend table outside; launch plans come from kernels/pb_launch.c. */
 #import <Foundation/Foundation.h>
 #import <Metal/Metal.h>
 #import <MetalPerformanceShaders/MetalPerformanceShaders.h>
@@ -14,9 +14,10 @@
 #include <string.h>
 
 #include "../../../kernels/pb_kernel_sources.h"
-#include "../../core/backend.h"
 #include "../../core/timer.h"
-#include "metal_plan.h"
+#include "../backend.h"
+#include "../../../kernels/pb_launch.h"
+#include "metal_source.h"
 
 #define PB_MTL_MAX_DEVICES 8
 #define PB_MTL_LOG_SIZE 4096
@@ -31,12 +32,12 @@
 @public
     id<MTLDevice> device;
     id<MTLCommandQueue> queue;
-    id<MTLLibrary> libraries[PB_MTL_SGEMM_TILES];
-    id<MTLComputePipelineState> pipelines[PB_MTL_K_COUNT];
-    int library_state[PB_MTL_SGEMM_TILES]; /* 0 not yet compiled, 1 compiled, -1 failed */
-    pb_msg library_error[PB_MTL_SGEMM_TILES];
-    pb_msg pipeline_error[PB_MTL_K_COUNT];
-    int sgemm_tile;                     /* the tile shape of pipelines[PB_MTL_K_SGEMM] */
+    id<MTLLibrary> libraries[PB_LAUNCH_SGEMM_TILES];
+    id<MTLComputePipelineState> pipelines[PB_LK_COUNT];
+    int library_state[PB_LAUNCH_SGEMM_TILES]; /* 0 not yet compiled, 1 compiled, -1 failed */
+    pb_msg library_error[PB_LAUNCH_SGEMM_TILES];
+    pb_msg pipeline_error[PB_LK_COUNT];
+    int sgemm_tile;                     /* the tile shape of pipelines[PB_LK_SGEMM] */
     int gpu_cores;                      /* from the IORegistry; 0 when unknown */
     BOOL mps;                           /* MPSSupportsMTLDevice */
     char msl[8];                        /* the MSL version the kernels compiled as ("" before) */
@@ -66,7 +67,7 @@
     pb_problem *problem;
     id<MTLBuffer> buffers[PB_MAX_BUFFERS];
     id<MTLBuffer> work;
-    pb_mtl_plan plan;
+    pb_launch_plan plan;
     MPSMatrixMultiplication *gemm;
     MPSMatrix *matrices[3];             /* A, B, C */
 }
@@ -75,7 +76,7 @@
 @implementation PBMetalCase
 - (void)dealloc
 {
-    pb_mtl_plan_free(&plan);
+    pb_launch_plan_free(&plan);
 }
 @end
 
@@ -239,9 +240,10 @@ static int pb_mtl_variants(void *vctx, pb_workload_id id, const pb_variant_reque
 {
     PBMetalContext *ctx = (__bridge PBMetalContext *)vctx;
     const pb_workload *w = pb_workload_get(id);
-    pb_mtl_kernel kernels[2];
     (void)req;
-    if (!w || pb_mtl_workload_kernels(id, kernels) == 0)
+    /* Every workload is offered: one without a launch plan is refused at case_create with the
+     * reason, so it shows as skipped instead of missing. */
+    if (!w)
         return 0;
     const double own_roundoff = strcmp(w->precision, "fp32") == 0 ? PB_FP32_UNIT_ROUNDOFF : 0.0;
     int n = 0;
@@ -399,13 +401,13 @@ static pb_status pb_mtl_library(PBMetalGPU *gpu, int tile, pb_msg *msg)
 
 /* Kernel k's pipeline from the library of tile shape `tile`; nil, with the reason in *why, when
  * it cannot be made. */
-static id<MTLComputePipelineState> pb_mtl_make_pipeline(PBMetalGPU *gpu, pb_mtl_kernel k, int tile, pb_msg *why)
+static id<MTLComputePipelineState> pb_mtl_make_pipeline(PBMetalGPU *gpu, pb_launch_kernel k, int tile, pb_msg *why)
 {
     if (pb_mtl_library(gpu, tile, why) != PB_OK)
         return nil;
     id<MTLComputePipelineState> pipeline = nil;
     @autoreleasepool {
-        const char *name = pb_mtl_kernel_name(k);
+        const char *name = pb_launch_kernel_name(k);
         id<MTLFunction> function = [gpu->libraries[tile] newFunctionWithName:[NSString stringWithUTF8String:name]];
         NSError *error = nil;
         if (!function)
@@ -419,15 +421,15 @@ static id<MTLComputePipelineState> pb_mtl_make_pipeline(PBMetalGPU *gpu, pb_mtl_
 /* Makes kernel k's pipeline on first use. Only sgemm depends on the tile shape: its pipeline comes
  * from the first shape whose pipeline allows the threads that shape needs (a register-heavy
  * shape can allow fewer), or from the last shape, which the plan then refuses with the reason. */
-static pb_status pb_mtl_pipeline(PBMetalGPU *gpu, pb_mtl_kernel k, pb_msg *msg)
+static pb_status pb_mtl_pipeline(PBMetalGPU *gpu, pb_launch_kernel k, pb_msg *msg)
 {
-    const int tiles = k == PB_MTL_K_SGEMM ? PB_MTL_SGEMM_TILES : 1;
+    const int tiles = k == PB_LK_SGEMM ? PB_LAUNCH_SGEMM_TILES : 1;
     for (int tile = 0; tile < tiles && !gpu->pipelines[k] && !gpu->pipeline_error[k].text[0]; tile++) {
         id<MTLComputePipelineState> pipeline = pb_mtl_make_pipeline(gpu, k, tile, &gpu->pipeline_error[k]);
-        if (pipeline &&
-            (tile == tiles - 1 || pb_mtl_sgemm_tile_fits(tile, (unsigned)[pipeline maxTotalThreadsPerThreadgroup]))) {
+        const unsigned max_threads = pipeline ? (unsigned)[pipeline maxTotalThreadsPerThreadgroup] : 0;
+        if (pipeline && (tile == tiles - 1 || pb_launch_sgemm_tile_fits(tile, max_threads))) {
             gpu->pipelines[k] = pipeline;
-            if (k == PB_MTL_K_SGEMM)
+            if (k == PB_LK_SGEMM)
                 gpu->sgemm_tile = tile;
         }
     }
@@ -436,25 +438,40 @@ static pb_status pb_mtl_pipeline(PBMetalGPU *gpu, pb_mtl_kernel k, pb_msg *msg)
     return PB_OK;
 }
 
+/* The GPU's limits, as the launch plan reads them; the pipelines' own are added per case. */
+static void pb_mtl_device_limits(const PBMetalGPU *gpu, pb_launch_limits *lim)
+{
+    memset(lim, 0, sizeof *lim);
+    const MTLSize items = [gpu->device maxThreadsPerThreadgroup];
+    lim->max_items[0] = (unsigned)items.width;
+    lim->max_items[1] = (unsigned)items.height;
+    lim->max_items[2] = (unsigned)items.depth;
+    lim->local_mem = [gpu->device maxThreadgroupMemoryLength];
+    lim->compute_units = (unsigned)gpu->gpu_cores;
+    lim->sgemm_tile = gpu->sgemm_tile;
+}
+
 /* Pipelines for the workload's kernels, then the plan from their limits. */
 static pb_status pb_mtl_setup_own(PBMetalCase *c, pb_msg *msg)
 {
     PBMetalGPU *gpu = c->gpu;
-    pb_mtl_kernel kernels[2];
-    int nk = pb_mtl_workload_kernels(c->problem->id, kernels);
-    pb_mtl_limits limits;
-    memset(&limits, 0, sizeof limits);
-    limits.gpu_cores = gpu->gpu_cores;
+    pb_launch_kernel kernels[2];
+    const int nk = pb_launch_workload_kernels((int)c->problem->id, kernels);
     for (int i = 0; i < nk; i++) {
         pb_status st = pb_mtl_pipeline(gpu, kernels[i], msg);
         if (st != PB_OK)
             return st;
-        id<MTLComputePipelineState> pipeline = gpu->pipelines[kernels[i]];
-        limits.max_threads[kernels[i]] = (unsigned)[pipeline maxTotalThreadsPerThreadgroup];
-        limits.simd_width[kernels[i]] = (unsigned)[pipeline threadExecutionWidth];
     }
-    limits.sgemm_tile = gpu->sgemm_tile;
-    return pb_mtl_plan_make(c->problem, &limits, &c->plan, msg);
+    pb_launch_limits limits;
+    pb_mtl_device_limits(gpu, &limits);
+    for (int i = 0; i < nk; i++) {
+        id<MTLComputePipelineState> pipeline = gpu->pipelines[kernels[i]];
+        const unsigned simd = (unsigned)[pipeline threadExecutionWidth];
+        limits.kernel_max[kernels[i]] = (unsigned)[pipeline maxTotalThreadsPerThreadgroup];
+        if (simd && (!limits.simd_width || simd < limits.simd_width))
+            limits.simd_width = simd;
+    }
+    return pb_launch_plan_make(c->problem, &limits, &c->plan, msg);
 }
 
 /* Refuses, before allocating, a case that does not fit: one buffer above maxBufferLength, or all
@@ -549,11 +566,13 @@ static pb_status pb_mtl_case_create(void *vctx, const pb_variant *variant, pb_pr
     return PB_OK;
 }
 
-static void pb_mtl_encode_step(PBMetalCase *c, id<MTLComputeCommandEncoder> encoder, const pb_mtl_step *s)
+static void pb_mtl_encode_step(PBMetalCase *c, id<MTLComputeCommandEncoder> encoder, const pb_launch_step *s)
 {
     [encoder setComputePipelineState:c->gpu->pipelines[s->kernel]];
     for (int i = 0; i < s->nbind; i++)
-        [encoder setBuffer:s->bind[i] == PB_MTL_BIND_WORK ? c->work : c->buffers[s->bind[i]] offset:0 atIndex:(NSUInteger)i];
+        [encoder setBuffer:s->bind[i] == PB_LAUNCH_BIND_WORK ? c->work : c->buffers[s->bind[i]]
+                    offset:0
+                   atIndex:(NSUInteger)i];
     [encoder setBytes:s->params length:s->params_size atIndex:(NSUInteger)s->nbind];
     [encoder dispatchThreadgroups:MTLSizeMake(s->groups[0], s->groups[1], s->groups[2])
             threadsPerThreadgroup:MTLSizeMake(s->local[0], s->local[1], s->local[2])];

@@ -9,22 +9,6 @@
 
 #include "../../../kernels/pb_kernel_sources.h"
 
-/* Largest first. 256 work-items of 8 x 8 is the fast shape on GPUs and fits Apple's 256-item
- * limit; the same 256 items at 4 x 4 need half the registers, for a compiler that allows the big
- * shape fewer items; the others serve devices with small work-groups, down to one work-item. */
-const pb_cl_sgemm_config pb_cl_sgemm_configs[PB_CL_SGEMM_CONFIGS] = {
-    {128, 128, 8, 8, 8},
-    {64, 64, 16, 4, 4},
-    {32, 32, 16, 4, 4},
-    {16, 16, 8, 4, 4},
-    {4, 4, 4, 4, 4},
-};
-
-/* Where CPU devices start on that list. A CPU runs a work-group as a loop over its work-items, so a
- * micro-tile lives in memory, not registers: under PoCL the 64-item 4 x 4 shape vectorizes best,
- * and the 8 x 8 one is about 25 times slower (n = 512 on AVX-512: 11 ms against 290 ms). */
-#define PB_CL_SGEMM_CPU_FIRST 2
-
 /* Reads a string property of a device or platform into `out`, trimmed of the padding some
  * drivers add. Returns the CL error. */
 static cl_int pb_cl_info_string(cl_device_id device, cl_platform_id platform, cl_uint param, char *out, size_t out_size)
@@ -177,7 +161,7 @@ static void pb_cl_shutdown(void *opaque)
         return;
     for (int d = 0; d < ctx->ndevices; d++) {
         pb_cl_device *dev = &ctx->devices[d];
-        for (int i = 0; i < PB_CL_SGEMM_CONFIGS; i++) {
+        for (int i = 0; i < PB_LAUNCH_SGEMM_TILES; i++) {
             if (dev->programs[i])
                 clReleaseProgram(dev->programs[i]);
         }
@@ -247,12 +231,13 @@ static pb_status pb_cl_device_info(void *opaque, int device, pb_device_info *out
 static int pb_cl_variants(void *opaque, pb_workload_id id, const pb_variant_request *req, pb_variant *out, int max)
 {
     const pb_cl_ctx *ctx = opaque;
+    const pb_workload *wl = pb_workload_get(id);
     (void)req;
     int n = 0;
-    for (int d = 0; d < ctx->ndevices; d++)
+    for (int d = 0; wl && d < ctx->ndevices; d++)
         n = pb_variant_add(out, n, max, d, 0, "own",
                            ctx->devices[d].info.type == PB_DEVICE_GPU ? PB_ROLE_GPU : PB_ROLE_DEVICE_CPU,
-                           pb_workload_get(id)->precision, PB_FP32_UNIT_ROUNDOFF);
+                           wl->precision, PB_FP32_UNIT_ROUNDOFF);
     return n;
 }
 
@@ -279,30 +264,6 @@ pb_status pb_cl_device_open(pb_cl_device *dev, pb_msg *msg)
         return pb_cl_fail(msg, "clCreateCommandQueue", err);
     }
     return PB_OK;
-}
-
-void pb_cl_sgemm_local(int config, size_t local[2])
-{
-    const pb_cl_sgemm_config *cfg = &pb_cl_sgemm_configs[config];
-    local[0] = (size_t)(cfg->bn / cfg->tn);
-    local[1] = (size_t)(cfg->bm / cfg->tm);
-}
-
-int pb_cl_sgemm_config_for(const pb_cl_device *dev)
-{
-    size_t max_local = dev->max_work_group < PB_CL_MAX_LOCAL ? dev->max_work_group : PB_CL_MAX_LOCAL;
-    int first = dev->info.type == PB_DEVICE_CPU ? PB_CL_SGEMM_CPU_FIRST : 0;
-    for (int i = first; i < PB_CL_SGEMM_CONFIGS - 1; i++) {
-        const pb_cl_sgemm_config *cfg = &pb_cl_sgemm_configs[i];
-        /* The A panel has one run of four floats of padding per row (sgemm.pbk). */
-        size_t panels = (size_t)cfg->bk * (size_t)(cfg->bm + 4 + cfg->bn) * sizeof(float);
-        size_t local[2];
-        pb_cl_sgemm_local(i, local);
-        if (local[0] * local[1] <= max_local && local[0] <= dev->max_item_sizes[0] &&
-            local[1] <= dev->max_item_sizes[1] && panels <= dev->local_mem)
-            return i;
-    }
-    return PB_CL_SGEMM_CONFIGS - 1;
 }
 
 /* The start of the build log, which holds the first (most useful) errors. */
@@ -346,7 +307,7 @@ pb_status pb_cl_program_build(pb_cl_device *dev, const char *source, const char 
 pb_status pb_cl_program_get(pb_cl_device *dev, int config, cl_program *out, pb_msg *msg)
 {
     if (!dev->programs[config]) {
-        const pb_cl_sgemm_config *cfg = &pb_cl_sgemm_configs[config];
+        const pb_launch_sgemm_tile *cfg = &pb_launch_sgemm_tiles[config];
         char options[192];
         snprintf(options, sizeof options,
                  "-DPB_TARGET_OPENCL=1 -DPB_SGEMM_BM=%d -DPB_SGEMM_BN=%d -DPB_SGEMM_BK=%d -DPB_SGEMM_TM=%d "
@@ -373,8 +334,8 @@ pb_status pb_opencl_build_program_for_test(void *opaque, const char *source, pb_
 int pb_opencl_sgemm_config_for_test(void *opaque, int config)
 {
     pb_cl_ctx *ctx = opaque;
-    ctx->sgemm_config = config >= 0 && config < PB_CL_SGEMM_CONFIGS ? config : -1;
-    return PB_CL_SGEMM_CONFIGS;
+    ctx->sgemm_config = config >= 0 && config < PB_LAUNCH_SGEMM_TILES ? config : -1;
+    return PB_LAUNCH_SGEMM_TILES;
 }
 
 const pb_backend pb_backend_opencl = {

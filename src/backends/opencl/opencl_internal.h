@@ -12,14 +12,8 @@
 #include <CL/cl.h>
 #endif
 
-#include "../../core/backend.h"
-
-/* Tile shapes of the sgemm kernel, largest first; a device gets the first that fits its limits
- * (CPU devices start further down). */
-#define PB_CL_SGEMM_CONFIGS 5
-
-/* Every kernel's work-group size stays within this, the limit of Apple's OpenCL. */
-#define PB_CL_MAX_LOCAL 256
+#include "../../../kernels/pb_launch.h"
+#include "../backend.h"
 
 typedef struct pb_cl_device {
     cl_platform_id platform;
@@ -31,7 +25,7 @@ typedef struct pb_cl_device {
     /* Opened on first use, so that listing devices compiles nothing. */
     cl_context context;
     cl_command_queue queue;
-    cl_program programs[PB_CL_SGEMM_CONFIGS]; /* built once per tile configuration, then cached */
+    cl_program programs[PB_LAUNCH_SGEMM_TILES]; /* built once per sgemm tile shape, then cached */
 } pb_cl_device;
 
 typedef struct pb_cl_ctx {
@@ -50,23 +44,7 @@ pb_status pb_cl_fail(pb_msg *msg, const char *call, cl_int err);
 /* Creates the device's context and profiling queue if not yet open. */
 pb_status pb_cl_device_open(pb_cl_device *dev, pb_msg *msg);
 
-/* An sgemm tile shape, the defines of kernels/sgemm.pbk: a work-group computes a bm x bn block of
- * C from panels bk deep, each work-item a tm x tn part of it; local size (bn / tn, bm / tm). */
-typedef struct pb_cl_sgemm_config {
-    int bm, bn, bk;
-    int tm, tn;
-} pb_cl_sgemm_config;
-
-extern const pb_cl_sgemm_config pb_cl_sgemm_configs[PB_CL_SGEMM_CONFIGS];
-
-/* The work-group size of sgemm configuration `config`. */
-void pb_cl_sgemm_local(int config, size_t local[2]);
-
-/* The first configuration that the device's limits allow (the kernel's own limit is checked once
- * it is built). */
-int pb_cl_sgemm_config_for(const pb_cl_device *dev);
-
-/* The program built with sgemm configuration `config`, from the cache or built now. On a build
+/* The program built with sgemm tile shape `config` (pb_launch_sgemm_tiles), from the cache or built now. On a build
  * failure the message carries the start of the build log. */
 pb_status pb_cl_program_get(pb_cl_device *dev, int config, cl_program *out, pb_msg *msg);
 

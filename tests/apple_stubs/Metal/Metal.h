@@ -87,6 +87,8 @@ typedef NS_ENUM(NSInteger, MTLMathFloatingPointFunctions) {
 @property (readonly) BOOL hasUnifiedMemory PB_STUB_MACOS(10.15);
 @property (readonly) uint64_t recommendedMaxWorkingSetSize PB_STUB_MACOS(10.12);
 @property (readonly) NSUInteger maxBufferLength PB_STUB_MACOS(10.14);
+@property (readonly) MTLSize maxThreadsPerThreadgroup;
+@property (readonly) NSUInteger maxThreadgroupMemoryLength PB_STUB_MACOS(10.13);
 - (nullable id<MTLCommandQueue>)newCommandQueue;
 - (nullable id<MTLLibrary>)newLibraryWithSource:(NSString *)source
                                         options:(nullable MTLCompileOptions *)options

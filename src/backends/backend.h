@@ -1,55 +1,17 @@
 /* The backend contract: a const table of function pointers with designated initialisers, plus an
- * opaque context. Slots marked (optional) may be NULL; the core checks them. A backend never
+ * opaque context. Slots marked (optional) may be NULL; the caller checks them. A backend never
  * includes another backend; `#ifdef HAVE_X` appears only in the registry and in the backend's own
- * folder. */
+ * folder. It lives with the backends (DESIGN.md §3): the core, results and reports never include
+ * it; what they need of a backend (roles, device facts) is in src/core/role.h and device.h. */
 #ifndef PB_BACKEND_H
 #define PB_BACKEND_H
 
 #include <stdint.h>
 
+#include "../core/device.h"
+#include "../core/role.h"
+#include "../core/status.h"
 #include "../workloads/workload.h"
-#include "status.h"
-
-/* What a measured configuration stands for; `compare` matches machines on it (DESIGN.md §7). */
-typedef enum pb_role {
-    PB_ROLE_CPU_1,        /* own CPU kernels on one core */
-    PB_ROLE_CPU_ALL,      /* own CPU kernels on all cores */
-    PB_ROLE_CPU_P,        /* own CPU kernels on the performance cores only (hybrid CPUs) */
-    PB_ROLE_CPU_E,        /* own CPU kernels on the efficiency cores only (hybrid CPUs) */
-    PB_ROLE_CPU_N,        /* own CPU kernels on another thread count (a scaling point) */
-    PB_ROLE_GPU,          /* own kernels on a GPU */
-    PB_ROLE_LIB_CPU,      /* vendor library on the CPU (BLAS) */
-    PB_ROLE_LIB_GPU,      /* vendor library on the GPU (cuBLAS, MPS) */
-    PB_ROLE_DEVICE_CPU,   /* own GPU-dialect kernels on a CPU device (e.g. OpenCL on PoCL): never "gpu" */
-    PB_ROLE_COUNT
-} pb_role;
-
-/* "cpu-1", "cpu-all", "cpu-p", "cpu-e", "cpu-n", "gpu", "lib-cpu", "lib-gpu", "opencl-cpu" */
-const char *pb_role_name(pb_role role);
-int pb_role_parse(const char *name, pb_role *out); /* 1 when known */
-
-typedef enum pb_device_type {
-    PB_DEVICE_CPU,
-    PB_DEVICE_GPU,
-    PB_DEVICE_ACCELERATOR,
-    PB_DEVICE_OTHER
-} pb_device_type;
-
-const char *pb_device_type_name(pb_device_type type); /* "cpu", "gpu", "accelerator", "other" */
-
-typedef struct pb_device_info {
-    char name[128];
-    char vendor[64];
-    pb_device_type type;
-    char api_version[64];      /* e.g. "OpenCL 3.0 PoCL", "CUDA 12.4", "Metal 3" */
-    char driver_version[64];
-    int compute_units;         /* cores, SMs, GPU cores, ... (0 when unknown) */
-    double clock_mhz;          /* 0 when unknown */
-    uint64_t memory_bytes;     /* global memory (0 when unknown) */
-    uint64_t max_alloc_bytes;  /* largest single buffer (0 when unknown) */
-    int unified_memory;        /* 1 when host and device share memory (transfers are zero-copy) */
-    char extra[256];           /* backend-specific one-liner, e.g. "sm_90", "SIMD width 32" */
-} pb_device_info;
 
 /* One measured configuration of a workload on a backend. A backend lists its variants for a
  * workload; the runner measures each. */

@@ -1,0 +1,57 @@
+/* `parbench compare` below its options (src/cli/cmd_compare.c parses them): load the files and
+ * write the comparison of every file against the first (the baseline). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../results/json_read.h"
+#include "compare.h"
+
+/* Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+static int pb_use_color(FILE *out)
+{
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    return out == stdout && isatty(fileno(stdout)) && !(no_color && no_color[0]) &&
+           !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Writes the comparisons to `output` (NULL: standard output); an unwritable -o is bad usage. */
+static pb_status pb_compare_output(const pb_comparison *cmps, int n, pb_compare_format format, const char *output,
+                                   pb_msg *msg)
+{
+    FILE *out = output ? fopen(output, "w") : stdout;
+    if (!out)
+        return pb_msg_set(msg, PB_ERR_USAGE, "cannot write '%s': %s; check the directory exists and is writable",
+                          output, strerror(errno));
+    pb_status st = pb_compare_write(cmps, n, format, pb_use_color(out), out, msg);
+    if (fflush(out) != 0 && st == PB_OK)
+        st = pb_msg_set(msg, PB_ERR_IO, "could not write the comparison: %s", strerror(errno));
+    if (out != stdout && fclose(out) != 0 && st == PB_OK)
+        st = pb_msg_set(msg, PB_ERR_IO, "could not write '%s': %s", output, strerror(errno));
+    return st;
+}
+
+pb_status pb_compare_files(const char *const *files, int nfiles, pb_compare_format format, double threshold,
+                           const char *output, pb_msg *msg)
+{
+    pb_resultset *sets = calloc((size_t)nfiles, sizeof *sets);
+    pb_comparison *cmps = calloc((size_t)nfiles, sizeof *cmps);
+    pb_status st = sets && cmps ? PB_OK : pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < nfiles && st == PB_OK; i++) {
+        st = pb_json_read_resultset(files[i], &sets[i], msg);
+        if (st == PB_ERR_IO)
+            st = PB_ERR_INPUT; /* a missing or unreadable file is bad input to compare */
+    }
+    for (int i = 1; i < nfiles && st == PB_OK; i++)
+        st = pb_compare_build(&sets[0], files[0], &sets[i], files[i], threshold, &cmps[i - 1], msg);
+    if (st == PB_OK)
+        st = pb_compare_output(cmps, nfiles - 1, format, output, msg);
+    for (int i = 0; sets && cmps && i < nfiles; i++) {
+        pb_comparison_free(&cmps[i]);
+        pb_resultset_free(&sets[i]);
+    }
+    free(sets);
+    free(cmps);
+    return st;
+}
