@@ -56,8 +56,8 @@ BEGIN {
     may["core"] = "core"
     may["workloads"] = "core workloads"
     may["backends"] = "core workloads backends"
-    may["results"] = "core workloads results"
-    may["report"] = "core workloads results report"
+    may["results"] = "core results"
+    may["report"] = "core results report"
     may["cli"] = "core workloads backends results report cli"
 }
 {
@@ -105,7 +105,7 @@ fixture() {
         "$1/src/backends/gpu" "$1/src/cli" "$1/kernels"
     printf '#include "status.h"\n' >"$1/src/core/pool.h"
     printf '#include "../core/pool.h"\n#include "../../kernels/pb_params.h"\n' >"$1/src/workloads/workload.h"
-    printf '#include "../core/pool.h"\n#include "../workloads/workload.h"\n' >"$1/src/results/result.h"
+    printf '#include "../core/pool.h"\n' >"$1/src/results/result.h"
     printf '#include "../workloads/workload.h"\n' >"$1/src/backends/backend.h"
     printf '#include "../backend.h"\n#include "../../../kernels/plan.h"\n#include "gpu.h"\n' \
         >"$1/src/backends/gpu/gpu.c"
@@ -135,7 +135,9 @@ else fail "the check passes a tree that follows the rules" "$(head -n 3 "$tmp/ou
 wrong "core including results" src/core/pool.h '#include "../results/result.h"' 'reaches results.*core may include only core$'
 wrong "core including a backend" src/core/pool.h '#include "../backends/backend.h"' 'core may include only core$'
 wrong "results including the backend contract" src/results/result.h '#include "../backends/backend.h"' \
-    'results may include only core workloads results$'
+    'results may include only core results$'
+wrong "results including a workload" src/results/result.h '#include "../workloads/workload.h"' \
+    'reaches workloads.*results may include only core results$'
 wrong "a workload including kernels" src/workloads/workload.h '#include "../../kernels/plan.h"' \
     'reaches backends'
 wrong "a backend including another" src/backends/gpu/gpu.c '#include "../cpu/cpu.c"' 'reaches another backend'

@@ -5,11 +5,11 @@
 
 #include <stdint.h>
 
+#include "../core/check.h"
 #include "../core/device.h"
 #include "../core/fingerprint.h"
 #include "../core/machstate.h"
 #include "../core/status.h"
-#include "../workloads/workload.h"
 
 #define PB_SCHEMA_NAME "parbench-result"
 #define PB_SCHEMA_VERSION 2  /* 2: samples carry their round; rounds' machine state (docs/SCHEMA.md) */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "../../kernels/pb_params.h"
+#include "../core/check.h"
 #include "../core/pool.h"
 #include "../core/status.h"
 
@@ -55,8 +56,6 @@ typedef enum pb_workload_id {
  * or another workload's entry. `table` must be an array, not a pointer. */
 #define PB_WL_TABLE_GET(table, id)                                                                          \
     ((unsigned)(id) < sizeof(table) / sizeof((table)[0]) ? (table)[(unsigned)(id)] : 0)
-
-#define PB_MAX_DIMS 3
 
 /* Problem size. Which entries are used, and their names, is per workload (pb_workload.dim_names). */
 typedef struct pb_dims {
@@ -113,17 +112,6 @@ typedef struct pb_problem {
     void (*ref_free)(void *ref);
 } pb_problem;
 
-/* The outcome of checking one output against the reference. */
-typedef struct pb_check {
-    int ok;
-    char method[96];        /* e.g. "full fp64 reference", "Freivalds x2 (fp64)", "exact counts" */
-    double max_err;         /* the largest error found, in the units `tolerance` is in (INFINITY when
-                             * an output is NaN or infinite) */
-    double tolerance;       /* the bound the error must not exceed (derived from size and precision) */
-    int64_t bad;            /* number of output elements beyond tolerance */
-    int64_t first_bad;      /* index of the first bad element, or -1 (checks by row or by body
-                             * count and index each bad row or body by its first element) */
-} pb_check;
 
 typedef struct pb_workload {
     pb_workload_id id;
