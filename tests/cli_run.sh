@@ -19,6 +19,10 @@ if [ "${PB_SANITIZE:-0}" = 1 ]; then
 elif printf '%s\n' "$sanitized_out" | grep -Eq 'built with|full optimisation'; then
     fail "optimised build unremarked" "$(printf '%s\n' "$sanitized_out" | grep 'built with')"
 else ok "optimised build unremarked"; fi
+# Only main turns a status into an exit code: no other code in src/ ends the program itself.
+enders=$(grep -rnE '(^|[^_[:alnum:]])(exit|_Exit|quick_exit)[[:space:]]*\(' src/)
+if [ -z "$enders" ]; then ok "only main sets the exit code"
+else fail "only main sets the exit code" "$(printf '%s\n' "$enders" | head -3)"; fi
 expect "unknown command" 2 "unknown command 'frobnicate'" -- "$PB_BIN" frobnicate
 expect "unknown option" 2 "unknown option '--fast'" -- "$PB_BIN" run --fast
 expect "unknown workload" 2 "unknown workload 'fft'" -- "$PB_BIN" run -w fft --no-save

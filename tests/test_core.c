@@ -1,6 +1,6 @@
 /* Tests of the core: statistics, the thread pool, option parsing and the runner: on its own
  * through pb_runner_ops, and as `parbench` drives it (src/cli/measure.c) with a small fake backend
- * whose correctness and speed the test controls. */
+ * whose correctness and speed the test controls; the plan walk that run and selftest share. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "../src/cli/cli.h"
 #include "../src/cli/measure.h"
 #include "../src/cli/opts.h"
+#include "../src/cli/plan_walk.h"
 #include "../src/core/buildinfo.h"
 #include "../src/core/pool.h"
 #include "../src/core/runner.h"
@@ -462,8 +463,76 @@ static void test_runner_on_its_own(void)
     ops_fake unfit = { PB_ERR_UNSUPPORTED, 1, 0, 0, 0 };
     CHECK(pb_runner_setup(&c, &fake_ops, &unfit, &ro) == PB_OK);
     CHECK(!c.live && c.outcome == PB_RUNNER_SKIPPED && unfit.closed == 0 && unfit.verified == 0);
-    CHECK_STR(c.reason, "does not fit this device: needs 9 GiB, the device has 4");
+    CHECK_STR(c.reason, "not supported here: needs 9 GiB, the device has 4");
     pb_runner_discard(&c);
+}
+
+/* What a plan walk showed its callbacks. */
+typedef struct walk_log {
+    int n, items[8];
+    const pb_problem *problems[8];
+} walk_log;
+
+static int walk_keep(void *user, pb_workload_id id, const pb_problem *problem)
+{
+    (void)user;
+    return id == PB_WL_TRIAD && problem->nbuf > 0;
+}
+
+static void walk_visit(void *user, int item, pb_problem *problem, pb_result *res)
+{
+    walk_log *log = user;
+    CHECK(res != NULL && res->status == PB_CASE_OK && !res->reason[0]);
+    if (log->n < 8) {
+        log->items[log->n] = item;
+        log->problems[log->n++] = problem;
+    }
+}
+
+/* The walk makes each workload's inputs once for its cases, in plan order, one result per case,
+ * and keeps only the inputs its caller asks to keep. */
+static void test_plan_walk(void)
+{
+    pb_backend_entry entry = { "fake", &fake_backend, NULL };
+    pb_session session;
+    memset(&session, 0, sizeof session);
+    session.slots[0].entry = &entry;
+    session.slots[0].ctx = &fake_mode;
+    session.nslots = 1;
+    pb_planned_list *plan = calloc(1, sizeof *plan);
+    CHECK(plan != NULL);
+    if (!plan)
+        return;
+    static const pb_workload_id ids[] = { PB_WL_TRIAD, PB_WL_TRIAD, PB_WL_REDUCE };
+    for (int i = 0; i < 3; i++) {
+        plan->items[i].id = ids[i];
+        fake_variants(NULL, PB_WL_TRIAD, NULL, &plan->items[i].variant, 1);
+    }
+    plan->n = 3;
+    pb_resultset set;
+    pb_resultset_init(&set);
+    pb_plan_walk walk;
+    CHECK(pb_plan_walk_init(&walk, &session, plan, PB_PRESET_TINY, 1, &set) == PB_OK);
+    CHECK(set.nresults == 3);
+    walk_log log = { 0, { 0 }, { NULL } };
+    static const pb_plan_walk_ops ops = { .keep = walk_keep, .visit = walk_visit };
+    pb_plan_walk_run(&walk, &ops, &log);
+    CHECK(log.n == 3 && log.items[0] == 0 && log.items[1] == 1 && log.items[2] == 2);
+    CHECK(log.problems[0] == &walk.inputs[PB_WL_TRIAD] && log.problems[1] == log.problems[0]);
+    CHECK(log.problems[2] == &walk.inputs[PB_WL_REDUCE]);
+    CHECK(walk.kept[PB_WL_TRIAD] && walk.inputs[PB_WL_TRIAD].nbuf == 3);
+    CHECK(!walk.kept[PB_WL_REDUCE] && walk.inputs[PB_WL_REDUCE].nbuf == 0);
+    pb_problem again;
+    pb_msg msg = { "" };
+    CHECK(pb_plan_walk_inputs(&walk, PB_WL_TRIAD, &again, &msg) == PB_OK);
+    CHECK(again.buf[1].bytes == walk.inputs[PB_WL_TRIAD].buf[1].bytes &&
+          memcmp(again.buf[1].host, walk.inputs[PB_WL_TRIAD].buf[1].host, again.buf[1].bytes) == 0);
+    pb_problem_destroy(&again);
+    pb_plan_walk_free(&walk);
+    CHECK(!walk.kept[PB_WL_TRIAD] && walk.inputs[PB_WL_TRIAD].nbuf == 0);
+    pb_plan_walk_free(NULL);
+    pb_resultset_free(&set);
+    free(plan);
 }
 
 /* A build whose times are not representative is named; optimised builds are not. */
@@ -497,6 +566,7 @@ static const pbtest_case tests[] = {
     { "runner_stopping_rule", test_runner_stopping_rule },
     { "runner_checks_device_timers", test_runner_checks_device_timers },
     { "runner_on_its_own", test_runner_on_its_own },
+    { "plan_walk", test_plan_walk },
 };
 
 PBTEST_MAIN(tests)

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "opts.h"
 #include "measure.h"
+#include "plan_walk.h"
 #include "selftest_report.h"
 
 enum { OPT_REPORT, OPT_HELP };
@@ -43,13 +44,37 @@ static pb_status pb_selftest_args(int argc, char **argv, const char **report, in
     return st;
 }
 
+/* The state of one selftest: what each case runs with, and the tally. */
+typedef struct pb_selftest {
+    const pb_session *session;
+    const pb_planned_list *plan;
+    const pb_runner_opts *verify;
+    const pb_runner_opts *timed;    /* NULL without a report */
+    char (*who)[96];                /* each case's backend and variant, for the table and report */
+    int passed, failed;
+} pb_selftest;
+
 /* Verify-only for every case; with a report, a case on a device backend (one with end-to-end
- * timing) also takes one short timed round, so its device timer is seen against the host clock. */
-static void pb_selftest_case(const pb_backend_slot *slot, const pb_variant *v, pb_problem *problem,
-                             const pb_runner_opts *verify, const pb_runner_opts *timed, pb_result *r)
+ * timing) also takes one short timed round, so its device timer is seen against the host clock.
+ * Prints the case's line of the table. */
+static void pb_selftest_case(void *user, int i, pb_problem *problem, pb_result *r)
 {
+    pb_selftest *t = user;
+    const pb_plan_item *item = &t->plan->items[i];
+    const pb_backend_slot *slot = &t->session->slots[item->slot];
     const pb_backend *b = slot->entry->backend;
-    pb_measure_case(b, slot->ctx, v, problem, timed && b->case_e2e ? timed : verify, r);
+    pb_cli_variant_name(slot, &item->variant, t->who[i], sizeof t->who[i]);
+    if (problem)
+        pb_measure_case(b, slot->ctx, &item->variant, problem, t->timed && b->case_e2e ? t->timed : t->verify, r);
+    int ok = problem && r->status == PB_CASE_OK;
+    t->passed += ok;
+    t->failed += !ok;
+    const char *name = pb_workload_get(item->id)->name;
+    if (ok)
+        printf("PASS  %-10s %-36s error %.2g <= tolerance %.2g (%s)\n", name, t->who[i], r->check.max_err,
+               r->check.tolerance, r->check.method);
+    else
+        printf("FAIL  %-10s %-36s %s\n", name, t->who[i], r->reason);
 }
 
 pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg)
@@ -78,6 +103,8 @@ pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg)
     char (*who)[96] = malloc(PB_MAX_PLANNED * sizeof *who);
     const char **who_list = malloc(PB_MAX_PLANNED * sizeof *who_list);
     pb_pool *pool = NULL;
+    pb_plan_walk walk;
+    memset(&walk, 0, sizeof walk);
     st = PB_ERR_NOMEM;
     pb_msg_set(msg, st, "out of memory");
     if (!plan || !who || !who_list || (st = pb_pool_create(all, &pool, msg)) != PB_OK)
@@ -91,54 +118,28 @@ pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg)
     pb_runner_opts_defaults(&timed);
 
     printf("parbench %s selftest: %d cases at tiny size\n\n", pb_build_version(), plan->n);
-    int passed = 0, failed = 0;
-    for (int i = 0; i < plan->n;) {
-        const pb_workload *wl = pb_workload_get(plan->items[i].id);
-        pb_problem problem;
-        memset(&problem, 0, sizeof problem);
-        pb_msg why = { "" };
-        pb_status made = wl->create(&wl->sizes[PB_PRESET_TINY], 1, &problem, &why);
-        for (pb_workload_id id = plan->items[i].id; i < plan->n && plan->items[i].id == id; i++) {
-            const pb_plan_item *item = &plan->items[i];
-            const pb_backend_slot *slot = &session.slots[item->slot];
-            pb_result *r = pb_resultset_add_result(&set);
-            if (!r) {
-                st = pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
-                pb_problem_destroy(&problem);
-                goto done;
-            }
-            pb_cli_variant_name(slot, &item->variant, who[set.nresults - 1], sizeof who[0]);
-            who_list[set.nresults - 1] = who[set.nresults - 1];
-            if (made == PB_OK) {
-                pb_selftest_case(slot, &item->variant, &problem, &verify, report_path ? &timed : NULL, r);
-            } else {
-                pb_measure_describe(slot->entry->backend, slot->ctx, &item->variant, &problem, r);
-                r->status = PB_CASE_FAILED;
-                snprintf(r->reason, sizeof r->reason, "could not make the inputs: %.480s", why.text);
-            }
-            int ok = made == PB_OK && r->status == PB_CASE_OK;
-            passed += ok;
-            failed += !ok;
-            if (ok)
-                printf("PASS  %-10s %-36s error %.2g <= tolerance %.2g (%s)\n", wl->name, who[set.nresults - 1],
-                       r->check.max_err, r->check.tolerance, r->check.method);
-            else
-                printf("FAIL  %-10s %-36s %s\n", wl->name, who[set.nresults - 1], r->reason);
-        }
-        pb_problem_destroy(&problem);
+    pb_selftest t = { .session = &session, .plan = plan, .verify = &verify, .timed = report_path ? &timed : NULL,
+                      .who = who };
+    static const pb_plan_walk_ops ops = { .visit = pb_selftest_case };
+    if (pb_plan_walk_init(&walk, &session, plan, PB_PRESET_TINY, 1, &set) != PB_OK) {
+        st = pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
+        goto done;
     }
+    pb_plan_walk_run(&walk, &ops, &t);
+    for (int i = 0; i < plan->n; i++)
+        who_list[i] = who[i];
     for (int s = 0; s < session.nslots; s++)
         if (!session.slots[s].ctx)
             printf("----  %-10s %s\n", session.slots[s].entry->name, session.slots[s].why.text);
-    printf("\n%d passed, %d failed\n", passed, failed);
-    if (failed)
+    printf("\n%d passed, %d failed\n", t.passed, t.failed);
+    if (t.failed)
         printf("To report a failure, open an issue in parbench's tracker with this whole table, the output of\n"
                "'parbench info' and 'parbench list', and everything printed above the table (a GPU kernel\n"
                "compile error prints the compiler's full log there), or attach the file that\n"
                "'parbench selftest --report FILE' writes. The Metal backend has not yet run on Apple\n"
                "hardware, so metal and mps reports are especially welcome.\n");
     /* The table has said which cases failed: nothing more for main to print. */
-    st = failed ? pb_msg_set(msg, PB_ERR_VERIFY, "%s", "") : PB_OK;
+    st = t.failed ? pb_msg_set(msg, PB_ERR_VERIFY, "%s", "") : PB_OK;
     if (report_path) {
         pb_status written = pb_report_write(&report, &session, &set, who_list, msg);
         if (written != PB_OK)
@@ -149,6 +150,7 @@ pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg)
 done:
     if (report_path)
         pb_report_discard(&report);
+    pb_plan_walk_free(&walk);
     pb_pool_free(pool);
     free(plan);
     free(who);

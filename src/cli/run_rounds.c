@@ -13,6 +13,7 @@
 #include "../core/rng.h"
 #include "../core/timer.h"
 #include "measure.h"
+#include "plan_walk.h"
 
 /* One planned case across the rounds. */
 typedef struct pb_round_item {
@@ -24,15 +25,14 @@ typedef struct pb_round_item {
 } pb_round_item;
 
 typedef struct pb_rounds {
-    const pb_run_config *cfg;
     pb_session *session;
     const pb_planned_list *plan;
     pb_resultset *set;
     const pb_runner_opts *ro;
     pb_round_item *items;
-    pb_problem problems[PB_WL_COUNT];
-    int have_problem[PB_WL_COUNT];
-    int keep_workload[PB_WL_COUNT];
+    pb_plan_walk walk;      /* the inputs of the workloads whose buffers are kept */
+    double budget, used;    /* bytes the kept cases may hold, and hold */
+    pb_status outcome;      /* of the setup pass: PB_ERR_INTERRUPTED once the user interrupted */
     double start;
     int tty;
 } pb_rounds;
@@ -73,56 +73,48 @@ static void pb_rounds_progress(const pb_rounds *r, int round, int pos, int total
     fflush(stderr);
 }
 
+/* Keeps a workload's buffers set up between rounds while they fit the memory budget. */
+static int pb_rounds_keep(void *user, pb_workload_id id, const pb_problem *problem)
+{
+    pb_rounds *r = user;
+    double need = pb_rounds_need(problem, r->plan, id);
+    if (r->used + need > r->budget)
+        return 0;
+    r->used += need;
+    return 1;
+}
+
+/* Sets up and verifies one case, or records why it did not run. */
+static void pb_rounds_setup_case(void *user, int i, pb_problem *problem, pb_result *res)
+{
+    pb_rounds *r = user;
+    const pb_plan_item *item = &r->plan->items[i];
+    const pb_backend_slot *slot = &r->session->slots[item->slot];
+    pb_rounds_progress(r, -1, i, r->plan->n, i);
+    if (!problem)
+        return;
+    if (r->outcome == PB_ERR_INTERRUPTED) {
+        pb_measure_describe(slot->entry->backend, slot->ctx, &item->variant, problem, res);
+        res->status = PB_CASE_SKIPPED;
+        pb_strlcpy(res->reason, "interrupted before this case ran", sizeof res->reason);
+        return;
+    }
+    pb_round_item *ri = &r->items[i];
+    if (pb_measure_setup(&ri->mc, slot->entry->backend, slot->ctx, &item->variant, problem, r->ro, res) ==
+        PB_ERR_INTERRUPTED)
+        r->outcome = PB_ERR_INTERRUPTED;
+    ri->kept = r->walk.kept[item->id];
+    if (!ri->kept)
+        pb_runner_close(&ri->mc.rc);
+}
+
 /* The setup pass, workload by workload in plan order: make the inputs, set up and verify each
  * case, and keep the buffers of workloads that fit the memory budget. */
-static pb_status pb_rounds_setup(pb_rounds *r, double budget)
+static pb_status pb_rounds_setup(pb_rounds *r)
 {
-    double used = 0;
-    pb_status outcome = PB_OK;
-    for (int i = 0; i < r->plan->n;) {
-        pb_workload_id id = r->plan->items[i].id;
-        const pb_workload *wl = pb_workload_get(id);
-        pb_problem *problem = &r->problems[id];
-        pb_msg msg = { "" };
-        pb_status made = wl->create(&wl->sizes[r->cfg->preset], r->cfg->seed, problem, &msg);
-        r->have_problem[id] = made == PB_OK;
-        if (made == PB_OK) {
-            double need = pb_rounds_need(problem, r->plan, id);
-            r->keep_workload[id] = used + need <= budget;
-            used += r->keep_workload[id] ? need : 0;
-        }
-        for (; i < r->plan->n && r->plan->items[i].id == id; i++) {
-            const pb_plan_item *item = &r->plan->items[i];
-            const pb_backend_slot *slot = &r->session->slots[item->slot];
-            pb_result *res = &r->set->results[i];
-            pb_rounds_progress(r, -1, i, r->plan->n, i);
-            if (made != PB_OK) {
-                pb_problem tmp = { .id = id, .dims = wl->sizes[r->cfg->preset] };
-                pb_measure_describe(slot->entry->backend, slot->ctx, &item->variant, &tmp, res);
-                res->status = made == PB_ERR_NOMEM ? PB_CASE_SKIPPED : PB_CASE_FAILED;
-                snprintf(res->reason, sizeof res->reason, "could not make the inputs: %.480s", msg.text);
-                continue;
-            }
-            if (outcome == PB_ERR_INTERRUPTED) {
-                pb_measure_describe(slot->entry->backend, slot->ctx, &item->variant, problem, res);
-                res->status = PB_CASE_SKIPPED;
-                pb_strlcpy(res->reason, "interrupted before this case ran", sizeof res->reason);
-                continue;
-            }
-            pb_round_item *ri = &r->items[i];
-            if (pb_measure_setup(&ri->mc, slot->entry->backend, slot->ctx, &item->variant, problem, r->ro, res) ==
-                PB_ERR_INTERRUPTED)
-                outcome = PB_ERR_INTERRUPTED;
-            ri->kept = r->keep_workload[id];
-            if (!ri->kept)
-                pb_runner_close(&ri->mc.rc);
-        }
-        if (made == PB_OK && !r->keep_workload[id]) {
-            pb_problem_destroy(problem);
-            r->have_problem[id] = 0;
-        }
-    }
-    return outcome;
+    static const pb_plan_walk_ops ops = { .keep = pb_rounds_keep, .visit = pb_rounds_setup_case };
+    pb_plan_walk_run(&r->walk, &ops, r);
+    return r->outcome;
 }
 
 /* One round of one case, setting it up again first when its buffers were not kept. */
@@ -130,13 +122,11 @@ static pb_status pb_rounds_visit(pb_rounds *r, int i, pb_msg *msg)
 {
     pb_round_item *ri = &r->items[i];
     pb_workload_id id = r->plan->items[i].id;
-    pb_problem fresh, *problem = &r->problems[id];
+    pb_problem fresh, *problem = &r->walk.inputs[id];
     pb_status st;
     if (!ri->kept) {
-        const pb_workload *wl = pb_workload_get(id);
-        memset(&fresh, 0, sizeof fresh);
         problem = &fresh;
-        st = wl->create(&wl->sizes[r->cfg->preset], r->cfg->seed, problem, msg);
+        st = pb_plan_walk_inputs(&r->walk, id, problem, msg);
         if (st == PB_OK)
             st = pb_measure_reopen(&ri->mc, problem, msg);
         if (st != PB_OK) {
@@ -239,7 +229,6 @@ pb_status pb_run_rounds(const pb_run_config *cfg, pb_session *session, const pb_
     pb_rounds r;
     memset(&r, 0, sizeof r);
     memset(sum, 0, sizeof *sum);
-    r.cfg = cfg;
     r.session = session;
     r.plan = plan;
     r.set = set;
@@ -247,18 +236,16 @@ pb_status pb_run_rounds(const pb_run_config *cfg, pb_session *session, const pb_
     r.tty = tty;
     r.start = pb_time_now();
     r.items = calloc((size_t)plan->n + 1, sizeof *r.items);
-    for (int i = 0; r.items && i < plan->n; i++)
-        if (!pb_resultset_add_result(set)) {
-            free(r.items);
-            r.items = NULL;
-        }
-    if (!r.items)
+    if (!r.items || pb_plan_walk_init(&r.walk, session, plan, cfg->preset, cfg->seed, set) != PB_OK) {
+        free(r.items);
         return PB_ERR_NOMEM;
+    }
     set->memory_budget_bytes = pb_rounds_memory_budget(&set->machine);
+    r.budget = set->memory_budget_bytes;
     /* The whole run as one window: long enough for the tick counters to resolve a few percent. */
     pb_state_snap run_start, run_end;
     pb_state_read(&run_start);
-    pb_status outcome = pb_rounds_setup(&r, set->memory_budget_bytes);
+    pb_status outcome = pb_rounds_setup(&r);
     if (outcome == PB_OK)
         outcome = pb_rounds_measure(&r, deadline_s, sum);
     pb_state_read(&run_end);
@@ -276,9 +263,7 @@ pb_status pb_run_rounds(const pb_run_config *cfg, pb_session *session, const pb_
             pb_runner_discard(&ri->mc.rc);
         }
     }
-    for (int w = 0; w < PB_WL_COUNT; w++)
-        if (r.have_problem[w])
-            pb_problem_destroy(&r.problems[w]);
+    pb_plan_walk_free(&r.walk);
     free(r.items);
     if (tty)
         fprintf(stderr, "\r\033[K");

@@ -198,9 +198,11 @@ pb_status pb_runner_setup(pb_runner_case *c, const pb_runner_ops *ops, void *imp
     pb_msg msg = { "" };
     pb_status st = ops->open(impl, &msg);
     if (st != PB_OK) {
-        int unfit = st == PB_ERR_UNSUPPORTED;
-        pb_runner_fail(c, unfit ? PB_RUNNER_SKIPPED : PB_RUNNER_FAILED,
-                       unfit ? "does not fit this device" : "setting up the case failed", &msg);
+        /* Unsupported covers a case too large for the device and one the backend has no kernel
+         * for: the backend's message says which. */
+        int unsupported = st == PB_ERR_UNSUPPORTED;
+        pb_runner_fail(c, unsupported ? PB_RUNNER_SKIPPED : PB_RUNNER_FAILED,
+                       unsupported ? "not supported here" : "setting up the case failed", &msg);
         return PB_OK;
     }
     c->open = 1;

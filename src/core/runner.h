@@ -41,7 +41,7 @@ void pb_runner_reason(char *out, size_t size, const char *what, const pb_msg *ms
 /* What the runner measures, behind function pointers: `impl` is the caller's. */
 typedef struct pb_runner_ops {
     /* Sets the case up (buffers, uploads, kernels). PB_ERR_UNSUPPORTED: the case does not fit
-     * (it is skipped); other errors fail it. The message says why. */
+     * or has no implementation here (it is skipped); other errors fail it. The message says why. */
     pb_status (*open)(void *impl, pb_msg *msg);
     /* Runs `launches` back-to-back launches and reports their total seconds: from device timers
      * (then *device_timer = 1), else on the host clock. */
