@@ -51,7 +51,8 @@ typedef struct pb_backend {
     /* Prepares one case: allocates device buffers, uploads every buffer (outputs too: they hold
      * the poison pattern, so stale device memory can never pass verification), compiles kernels.
      * On failure the message says why (compile log, out of memory); PB_ERR_UNSUPPORTED means the
-     * case does not fit this device and is reported as skipped. `problem` outlives the case. */
+     * backend cannot run the case here (no kernel for the workload, or it does not fit this device)
+     * and it is reported as skipped, with the message as its reason. `problem` outlives the case. */
     pb_status (*case_create)(void *ctx, const pb_variant *variant, pb_problem *problem, void **kase,
                              pb_msg *msg);
     /* Runs `launches` back-to-back launches and reports their total time in seconds: device timers
