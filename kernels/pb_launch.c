@@ -29,14 +29,9 @@
 #define PB_LAUNCH_2D_HEIGHT 8
 
 static const char *const pb_launch_kernel_names[PB_LK_COUNT] = {
-    [PB_LK_SGEMM] = "pb_sgemm",
-    [PB_LK_TRIAD] = "pb_triad",
-    [PB_LK_REDUCE] = "pb_reduce",
-    [PB_LK_STENCIL] = "pb_stencil",
-    [PB_LK_NBODY] = "pb_nbody",
-    [PB_LK_MANDELBROT] = "pb_mandelbrot",
-    [PB_LK_HISTOGRAM_CLEAR] = "pb_histogram_clear",
-    [PB_LK_HISTOGRAM] = "pb_histogram",
+#define PB_LK_NAME_ENTRY(ID, function) [PB_LK_##ID] = #function,
+    PB_LAUNCH_KERNELS(PB_LK_NAME_ENTRY)
+#undef PB_LK_NAME_ENTRY
 };
 
 const char *pb_launch_kernel_name(pb_launch_kernel kernel)

@@ -16,16 +16,26 @@
 extern "C" {
 #endif
 
-/* The kernels of kernels/ *.pbk, by the name each has in every target. */
+/* The one list of GPU kernels (the functions of kernels/ *.pbk), in the order of their enum: each
+ * entry is X(ID, function), giving the enumerator PB_LK_<ID> and the kernel's name in every target.
+ * The names table, CUDA's launch table (src/backends/cuda/cuda_kernels.cu) and the MSL shim's
+ * dispatch table (tests/msl_shim/run_kernels.cpp) are generated from it, so a new kernel is named
+ * here and nowhere else. Its arguments follow the dialect's rule (docs/KERNELS.md): the buffers a
+ * plan step binds, in slot order, then the params struct by value. */
+#define PB_LAUNCH_KERNELS(X)                                                                      \
+    X(SGEMM, pb_sgemm)                                                                            \
+    X(TRIAD, pb_triad)                                                                            \
+    X(REDUCE, pb_reduce)                                                                          \
+    X(STENCIL, pb_stencil)                                                                        \
+    X(NBODY, pb_nbody)                                                                            \
+    X(MANDELBROT, pb_mandelbrot)                                                                  \
+    X(HISTOGRAM_CLEAR, pb_histogram_clear)                                                        \
+    X(HISTOGRAM, pb_histogram)
+
 typedef enum pb_launch_kernel {
-    PB_LK_SGEMM,
-    PB_LK_TRIAD,
-    PB_LK_REDUCE,
-    PB_LK_STENCIL,
-    PB_LK_NBODY,
-    PB_LK_MANDELBROT,
-    PB_LK_HISTOGRAM_CLEAR,
-    PB_LK_HISTOGRAM,
+#define PB_LK_ENUM_ENTRY(ID, function) PB_LK_##ID,
+    PB_LAUNCH_KERNELS(PB_LK_ENUM_ENTRY)
+#undef PB_LK_ENUM_ENTRY
     PB_LK_COUNT
 } pb_launch_kernel;
 

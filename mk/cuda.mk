@@ -29,8 +29,10 @@ CUDA_GENCODE := $(foreach sm,$(CUDA_SM),-gencode arch=compute_$(sm),code=sm_$(sm
 # write PB_FMA where they want one. Fused mandelbrot iterations drift from the reference.
 NVCC_FLAGS := -O3 -std=c++17 -fmad=false -Xcompiler -Wall,-Wextra $(CUDA_GENCODE) $(NVCCFLAGS)
 
-# Device code does not change with SANITIZE, so both builds share the one slow nvcc object.
+# Device code does not change with SANITIZE, so both builds share the one slow nvcc object, and
+# the list of kernel files it includes (mk/kernels.mk) is made beside it.
 CUDA_KERNEL_OBJ := build/cuda/cuda_kernels.o
+CUDA_KERNEL_LIST := build/cuda/pb_kernels.h
 
 LIB_SRC += src/backends/cuda/cuda_backend.c
 EXTRA_OBJ += $(CUDA_KERNEL_OBJ)
@@ -45,10 +47,13 @@ $(BUILD)/src/backends/cuda/cuda_backend.o: ALL_CFLAGS += -isystem $(CUDA_HOME)/i
                                                         -DPB_CUDA_MIN_SM=$(firstword $(CUDA_SM))
 
 # Written under a temporary name and renamed, so an interrupted build never leaves a partial object.
-$(CUDA_KERNEL_OBJ): src/backends/cuda/cuda_kernels.cu
+$(CUDA_KERNEL_OBJ): src/backends/cuda/cuda_kernels.cu $(CUDA_KERNEL_LIST)
 	@mkdir -p $(dir $@)
-	$(CUDA_NVCC) $(NVCC_FLAGS) -MD -MP -MT $@ -MF $(@:.o=.d) -c $< -o $@.tmp
+	$(CUDA_NVCC) $(NVCC_FLAGS) -I$(dir $(CUDA_KERNEL_LIST)) -I. -MD -MP -MT $@ -MF $(@:.o=.d) -c $< -o $@.tmp
 	mv -f $@.tmp $@
+
+$(CUDA_KERNEL_LIST): $(wildcard kernels/*.pbk)
+	$(pb_kernel_includes)
 
 -include $(CUDA_KERNEL_OBJ:.o=.d)
 endif

@@ -108,8 +108,9 @@ fi
 # 3. Every kernel run on the CPU through the shim with the backend's launch plans, and verified by
 # the workloads; under ThreadSanitizer where clang has it, so a missing barrier shows as a data race
 # even when the output happens to come out right. The C sources are compiled here into a private
-# archive, so the build's compiler and sanitizer settings do not matter. A plan with a planted fault
-# must then fail verification.
+# archive, so the build's compiler and sanitizer settings do not matter; the kernels come in through
+# the build's list of kernel files ($BUILD/gen/pb_kernels.h, made by `make`). A plan with a planted
+# fault must then fail verification.
 TSAN=
 echo 'int main() { return 0; }' | "$CLANGXX" -fsanitize=thread -x c++ - -o "$tmp/tsan_probe" >/dev/null 2>&1 &&
     TSAN=-fsanitize=thread
@@ -119,7 +120,8 @@ build_parts() {
         (cd "$tmp/obj" && "$CLANG" -std=c11 -O0 -ffp-contract=off -D_GNU_SOURCE -c "$root"/src/core/*.c "$root"/src/workloads/*.c) &&
         ar rcs "$tmp/lib.a" "$tmp/obj"/*.o &&
         "$CLANGXX" -std=c++17 -O1 -ffp-contract=off $TSAN -pthread -Wall -Wextra -Werror -Wno-unused-parameter -Wno-unknown-pragmas \
-            -Werror=unknown-attributes -isystem tests/msl_shim -c tests/msl_shim/run_kernels.cpp -o "$tmp/run_kernels.o"
+            -Werror=unknown-attributes -isystem tests/msl_shim -iquote "$BUILD/gen" -iquote . \
+            -c tests/msl_shim/run_kernels.cpp -o "$tmp/run_kernels.o"
 }
 link_harness() { # PLAN_SOURCE OUT (the plan's source, kernels/pb_launch.c or a copy of it)
     "$CLANG" -std=c11 -O0 -iquote kernels -c "$1" -o "$tmp/plan.o" &&

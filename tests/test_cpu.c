@@ -511,17 +511,13 @@ static const pbtest_case cases[] = {
     { "faked_hybrid_machine", test_faked_hybrid_machine },
     { "large_buffers_are_placed", test_large_buffers_are_placed },
     { "device", test_device },
-    { "sgemm_odd_sizes", test_sgemm_odd_sizes },
+#define WORKLOAD_CASES(ID, name, OUTPUT) { #name "_odd_sizes", test_##name##_odd_sizes },
+    PB_WORKLOAD_LIST(WORKLOAD_CASES)
+#undef WORKLOAD_CASES
     { "sgemm_block_edges", test_sgemm_block_edges },
     { "sgemm_scratch_out_of_memory", test_sgemm_scratch_out_of_memory },
-    { "triad_odd_sizes", test_triad_odd_sizes },
-    { "reduce_odd_sizes", test_reduce_odd_sizes },
     { "reduce_same_on_any_threads", test_reduce_same_on_any_threads },
     { "queue_hands_out_every_chunk_once", test_queue_hands_out_every_chunk_once },
-    { "stencil_odd_sizes", test_stencil_odd_sizes },
-    { "nbody_odd_sizes", test_nbody_odd_sizes },
-    { "mandelbrot_odd_sizes", test_mandelbrot_odd_sizes },
-    { "histogram_odd_sizes", test_histogram_odd_sizes },
     { "shutdown", test_shutdown },
 };
 

@@ -72,46 +72,83 @@ static void make_devices(void)
         devices[i].lim.sgemm_tile = backend_tile(&devices[i].lim);
 }
 
-/* A problem with the params workload `id` has at `dims` (what its create() sets), no buffers: the
- * plan reads only the id and the params, and the large presets would take gigabytes. */
+/* The params workload `id` has at `dims` (what its create() sets), for the workloads this file
+ * checks in detail; 0 for another. */
+static int params_at(pb_problem *p, pb_workload_id id, const pb_dims *dims)
+{
+    const int a = (int)dims->v[0], b = (int)dims->v[1], c = (int)dims->v[2];
+    switch (id) {
+    case PB_WL_SGEMM: p->params.sgemm.n = a; break;
+    case PB_WL_TRIAD: p->params.triad.n = a; break;
+    case PB_WL_REDUCE: p->params.reduce.n = a; break;
+    case PB_WL_STENCIL:
+        p->params.stencil.nx = a;
+        p->params.stencil.ny = b;
+        p->params.stencil.steps = c;
+        break;
+    case PB_WL_NBODY: p->params.nbody.n = a; break;
+    case PB_WL_MANDELBROT:
+        p->params.mandelbrot.width = a;
+        p->params.mandelbrot.height = b;
+        p->params.mandelbrot.max_iter = c;
+        break;
+    case PB_WL_HISTOGRAM:
+        p->params.histogram.n = a;
+        p->params.histogram.bins = PB_HISTOGRAM_BINS;
+        break;
+    default: return 0;
+    }
+    return 1;
+}
+
+/* Whether this file knows workload `id`'s params without its create(). */
+static int knows_params(pb_workload_id id)
+{
+    pb_problem p;
+    const pb_dims one = {{1, 1, 1}};
+    return params_at(&p, id, &one);
+}
+
+/* The workload's own create() at `dims`, for its params and buffer count (buffers freed again). */
+static pb_problem created(pb_workload_id id, const pb_dims *dims)
+{
+    pb_problem made;
+    pb_msg msg = {""};
+    const pb_status st = pb_workload_get(id)->create(dims, 1, &made, &msg);
+    CHECK_MSG(st == PB_OK, "%s: create: %s", pb_workload_get(id)->name, msg.text);
+    if (st != PB_OK)
+        memset(&made, 0, sizeof made);
+    return made;
+}
+
+/* A problem with the params workload `id` has at `dims`, no buffers: the plan reads only the id
+ * and the params, and the large presets would take gigabytes. A workload this file has no params
+ * rule for gets them from its create() (so only at sizes where that is cheap). */
 static pb_problem problem_at(pb_workload_id id, const pb_dims *dims)
 {
     pb_problem p;
     memset(&p, 0, sizeof p);
     p.id = id;
     p.dims = *dims;
-    const int a = (int)dims->v[0], b = (int)dims->v[1], c = (int)dims->v[2];
-    switch (id) {
-    case PB_WL_SGEMM: p.params.sgemm.n = a; break;
-    case PB_WL_TRIAD: p.params.triad.n = a; break;
-    case PB_WL_REDUCE: p.params.reduce.n = a; break;
-    case PB_WL_STENCIL:
-        p.params.stencil.nx = a;
-        p.params.stencil.ny = b;
-        p.params.stencil.steps = c;
-        break;
-    case PB_WL_NBODY: p.params.nbody.n = a; break;
-    case PB_WL_MANDELBROT:
-        p.params.mandelbrot.width = a;
-        p.params.mandelbrot.height = b;
-        p.params.mandelbrot.max_iter = c;
-        break;
-    case PB_WL_HISTOGRAM:
-        p.params.histogram.n = a;
-        p.params.histogram.bins = PB_HISTOGRAM_BINS;
-        break;
-    default: break;
+    if (!params_at(&p, id, dims)) {
+        pb_problem made = created(id, dims);
+        p.params = made.params;
+        pb_problem_destroy(&made);
     }
     return p;
 }
 
-/* Buffers each workload has (workload.h's order). */
+/* Buffers each workload has (workload.h's order), from its create() at the tiny size. */
 static int buffer_count(pb_workload_id id)
 {
-    static const int count[PB_WL_COUNT] = {
-        [PB_WL_SGEMM] = 3, [PB_WL_TRIAD] = 3,   [PB_WL_REDUCE] = 2,    [PB_WL_STENCIL] = 3,
-        [PB_WL_NBODY] = 2, [PB_WL_MANDELBROT] = 1, [PB_WL_HISTOGRAM] = 2,
-    };
+    static int count[PB_WL_COUNT];
+    if ((unsigned)id >= PB_WL_COUNT)
+        return 0;
+    if (!count[id]) {
+        pb_problem made = created(id, &pb_workload_get(id)->sizes[PB_PRESET_TINY]);
+        count[id] = made.nbuf;
+        pb_problem_destroy(&made);
+    }
     return count[id];
 }
 
@@ -267,7 +304,7 @@ static void check_workload(const pb_launch_plan *plan, const pb_problem *p, cons
                   "%s: grid", what);
         break;
     case PB_WL_HISTOGRAM: check_histogram(plan, p, what); break;
-    default: CHECK_MSG(0, "%s: a workload this test does not know", what); break;
+    default: break; /* a workload without rules here: the invariants of check_steps */
     }
 }
 
@@ -293,7 +330,9 @@ static void test_every_workload_every_preset_every_device(void)
     make_devices();
     for (int d = 0; d < ndevices; d++) {
         for (int id = 0; id < PB_WL_COUNT; id++) {
-            for (int preset = 0; preset < PB_PRESET_COUNT; preset++)
+            /* A workload whose params come from its create(): the sizes it can create cheaply. */
+            const int presets = knows_params((pb_workload_id)id) ? PB_PRESET_COUNT : PB_PRESET_QUICK + 1;
+            for (int preset = 0; preset < presets; preset++)
                 check_plan(&devices[d], (pb_workload_id)id, &pb_workload_get((pb_workload_id)id)->sizes[preset],
                            pb_preset_name((pb_preset)preset));
         }

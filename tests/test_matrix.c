@@ -189,6 +189,53 @@ static void mandelbrot_double_element(pb_problem *p)
     ((int32_t *)p->buf[0].host)[(int64_t)mp->width * mp->height / 2] *= 2;
 }
 
+/* ---- the default mutations, from the list's OUTPUT column -------------------------------------
+ * Every workload gets these besides its own row, and a workload without a row gets only these: a
+ * block of output elements never written (zero, as in fresh device memory) and one element
+ * computed twice (doubled). Every output element is 4 bytes, a float or a 32-bit integer. */
+
+enum { OUTPUT_IS_FLOAT = 0, OUTPUT_IS_INT = 1 };
+static const int output_is_int[PB_WL_COUNT] = {
+#define OUTPUT_ENTRY(ID, name, OUTPUT) [PB_WL_##ID] = OUTPUT_IS_##OUTPUT,
+    PB_WORKLOAD_LIST(OUTPUT_ENTRY)
+#undef OUTPUT_ENTRY
+};
+
+static pb_buffer *output_of(pb_problem *p);
+
+static void default_drop_block(pb_problem *p)
+{
+    pb_buffer *out = output_of(p);
+    int64_t b, len;
+    block_of((int64_t)(out->bytes / 4), &b, &len);
+    memset((char *)out->host + b * 4, 0, (size_t)len * 4);
+}
+
+/* The element from the middle on whose doubling changes it (a zero stays zero). */
+static void default_double_element(pb_problem *p)
+{
+    pb_buffer *out = output_of(p);
+    const int64_t n = (int64_t)(out->bytes / 4);
+    for (int64_t k = 0; k < n; k++) {
+        const int64_t i = (n / 2 + k) % n;
+        uint32_t *u = (uint32_t *)out->host + i;
+        float *f = (float *)out->host + i;
+        if (output_is_int[p->id] ? *u != 0 : *f != 0.0f) {
+            if (output_is_int[p->id])
+                *u *= 2;
+            else
+                *f *= 2;
+            return;
+        }
+    }
+}
+
+static const mutation default_mutations[MAX_MUTATIONS] = {
+    { "zeroed block", default_drop_block }, { "doubled value", default_double_element },
+};
+
+/* Each workload's own mutations, stronger than the defaults where its structure says what lost work
+ * looks like (a row of C, a body's force terms, a block's counts); a workload may have no row. */
 static const mutation mutations[PB_WL_COUNT][MAX_MUTATIONS] = {
     [PB_WL_SGEMM] = { { "dropped row", sgemm_drop_row }, { "doubled element", sgemm_double_element } },
     [PB_WL_TRIAD] = { { "dropped block", triad_drop_block }, { "doubled element", triad_double_element } },
@@ -217,28 +264,42 @@ enum {
     CELL_FULL = 2      /* two launches, an end-to-end launch, and a poisoned output that must fail */
 };
 
-/* Applies each mutation to a copy of the verified output in `p` and checks that verification
- * fails; with CELL_FULL then poisons the output, which must fail too. `what` names the case. */
+/* Applies each of the `count` mutations `list` to the verified output in `p` (restored from `saved`
+ * after each) and checks that verification fails. */
+static void expect_each_fails(pb_problem *p, pb_pool *pool, double u, const char *what, int flags,
+                              const mutation *list, const void *saved)
+{
+    const pb_workload *wl = pb_workload_get(p->id);
+    pb_buffer *out = output_of(p);
+    for (int m = 0; m < MAX_MUTATIONS && list[m].apply; m++) {
+        pb_check check;
+        list[m].apply(p);
+        const int passed = pbcase_verify(p, pool, u, &check);
+        CHECK_MSG(!passed, "%s %s: the %s verified (error %g, tolerance %g)", wl->name, what, list[m].what,
+                  check.max_err, check.tolerance);
+        if (flags & CELL_VERBOSE)
+            fprintf(stderr, "  %-10s %-24s %-15s fails: error %.3g, tolerance %.3g, %lld bad\n", wl->name, what,
+                    list[m].what, check.max_err, check.tolerance, (long long)check.bad);
+        memcpy(out->host, saved, out->bytes);
+    }
+}
+
+/* Applies the workload's own mutations, if it has a row, and the defaults to a copy of the verified
+ * output in `p`, each of which must fail verification; with CELL_FULL then poisons the output,
+ * which must fail too. `what` names the case. */
 static void expect_mutations_fail(pb_problem *p, pb_pool *pool, double u, const char *what, int flags)
 {
     const pb_workload *wl = pb_workload_get(p->id);
     pb_buffer *out = output_of(p);
     void *saved = out ? malloc(out->bytes) : NULL;
-    CHECK(saved && mutations[p->id][0].apply);
+    CHECK(saved != NULL);
     if (!saved)
         return;
     memcpy(saved, out->host, out->bytes);
-    for (int m = 0; m < MAX_MUTATIONS && mutations[p->id][m].apply; m++) {
-        pb_check check;
-        mutations[p->id][m].apply(p);
-        const int passed = pbcase_verify(p, pool, u, &check);
-        CHECK_MSG(!passed, "%s %s: the %s verified (error %g, tolerance %g)", wl->name, what,
-                  mutations[p->id][m].what, check.max_err, check.tolerance);
-        if (flags & CELL_VERBOSE)
-            fprintf(stderr, "  %-10s %-24s %-15s fails: error %.3g, tolerance %.3g, %lld bad\n", wl->name, what,
-                    mutations[p->id][m].what, check.max_err, check.tolerance, (long long)check.bad);
-        memcpy(out->host, saved, out->bytes);
-    }
+    const mutation *own = PB_WL_TABLE_GET(mutations, p->id);
+    if (own && own[0].apply)
+        expect_each_fails(p, pool, u, what, flags, own, saved);
+    expect_each_fails(p, pool, u, what, flags, default_mutations, saved);
     pb_check check;
     if (flags & CELL_FULL) {
         pb_problem_poison_outputs(p);

@@ -185,7 +185,17 @@ static pb_buffer *first_output(pb_problem *p)
     return NULL;
 }
 
-static int integer_output(pb_workload_id id) { return id == PB_WL_MANDELBROT || id == PB_WL_HISTOGRAM; }
+/* Whether a workload's outputs are integers, from the list's OUTPUT column. */
+enum { OUTPUT_IS_FLOAT = 0, OUTPUT_IS_INT = 1 };
+static int integer_output(pb_workload_id id)
+{
+    static const int is_int[PB_WL_COUNT] = {
+#define OUTPUT_ENTRY(ID, name, OUTPUT) [PB_WL_##ID] = OUTPUT_IS_##OUTPUT,
+        PB_WORKLOAD_LIST(OUTPUT_ENTRY)
+#undef OUTPUT_ENTRY
+    };
+    return is_int[id];
+}
 
 /* Wrong by a clear margin but still finite: x -> 2x + 1 for floats, +7 for integers. */
 static void corrupt(pb_problem *p, size_t index)
@@ -280,8 +290,11 @@ static void test_presets(void)
 
 static void test_lookup(void)
 {
-    static const char *const names[PB_WL_COUNT] = { "sgemm", "triad", "reduce", "stencil",
-                                                     "nbody", "mandelbrot", "histogram" };
+    static const char *const names[PB_WL_COUNT] = {
+#define NAME_ENTRY(ID, name, OUTPUT) #name,
+        PB_WORKLOAD_LIST(NAME_ENTRY)
+#undef NAME_ENTRY
+    };
     for (int i = 0; i < PB_WL_COUNT; i++) {
         const pb_workload *wl = pb_workload_get((pb_workload_id)i);
         CHECK(wl && wl->id == (pb_workload_id)i);

@@ -198,14 +198,18 @@ static int pb_cuda_variants(void *vctx, pb_workload_id id, const pb_variant_requ
 {
     const pb_cuda_ctx *ctx = vctx;
     const pb_workload *w = pb_workload_get(id);
+    pb_launch_kernel kernels[2];
     (void)req;
     if (!w)
         return 0;
+    /* The own kernels only where the launch plan has them (a workload with a cpu kernel only). */
+    const int own = pb_launch_workload_kernels((int)id, kernels) > 0;
     int n = 0;
     for (int d = 0; d < ctx->ndev; d++) {
         if (pb_cuda_sm(&ctx->prop[d]) < PB_CUDA_MIN_SM)
             continue;
-        n = pb_variant_add(out, n, max, d, 0, "own", PB_ROLE_GPU, w->precision, PB_FP32_UNIT_ROUNDOFF);
+        if (own)
+            n = pb_variant_add(out, n, max, d, 0, "own", PB_ROLE_GPU, w->precision, PB_FP32_UNIT_ROUNDOFF);
         if (id != PB_WL_SGEMM)
             continue;
         n = pb_variant_add(out, n, max, d, 0, "cublas", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);

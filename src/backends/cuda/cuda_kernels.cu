@@ -1,16 +1,14 @@
 /* The dialect kernels (the kernels/ .pbk files) compiled as CUDA, and the one function that launches
- * a step of a launch plan (kernels/pb_launch.h) with them: the geometry is the plan's, not ours. */
+ * a step of a launch plan (kernels/pb_launch.h) with them: the geometry is the plan's, not ours.
+ * Every kernel file comes in through pb_kernels.h, which mk/kernels.mk generates, and every launch
+ * goes through the table generated from PB_LAUNCH_KERNELS, so a new kernel needs nothing here. */
 #define PB_TARGET_CUDA 1
 #include "../../../kernels/pb_params.h"
 #include "../../../kernels/dialect.h"
 
-#include "../../../kernels/histogram.pbk"
-#include "../../../kernels/mandelbrot.pbk"
-#include "../../../kernels/nbody.pbk"
-#include "../../../kernels/reduce.pbk"
-#include "../../../kernels/sgemm.pbk"
-#include "../../../kernels/stencil.pbk"
-#include "../../../kernels/triad.pbk"
+#include "pb_kernels.h"
+
+#include <tuple>
 
 #include "cuda_kernels.h"
 
@@ -26,28 +24,36 @@ void pb_cuda_sgemm_shape(pb_launch_sgemm_tile *out)
     out->tn = PB_SGEMM_TN;
 }
 
-/* The kernel function of each plan kernel, for cudaFuncGetAttributes. */
-static const void *pb_cuda_function(int kernel)
+/* The number of arguments of a kernel function (its buffers and its params struct), and the size of
+ * the last one, the params. */
+template <typename... Args> constexpr int pb_cuda_arity(void (*)(Args...))
 {
-    switch (kernel) {
-    case PB_LK_SGEMM: return (const void *)pb_sgemm;
-    case PB_LK_TRIAD: return (const void *)pb_triad;
-    case PB_LK_REDUCE: return (const void *)pb_reduce;
-    case PB_LK_STENCIL: return (const void *)pb_stencil;
-    case PB_LK_NBODY: return (const void *)pb_nbody;
-    case PB_LK_MANDELBROT: return (const void *)pb_mandelbrot;
-    case PB_LK_HISTOGRAM_CLEAR: return (const void *)pb_histogram_clear;
-    case PB_LK_HISTOGRAM: return (const void *)pb_histogram;
-    default: return NULL;
-    }
+    return (int)sizeof...(Args);
 }
+
+template <typename... Args> constexpr size_t pb_cuda_params_size(void (*)(Args...))
+{
+    return sizeof(typename std::tuple_element<sizeof...(Args) - 1, std::tuple<Args...>>::type);
+}
+
+/* Each plan kernel's function (for cudaFuncGetAttributes and cudaLaunchKernel), its number of
+ * arguments and the size of its params, which a step's bindings and params must match. */
+static const struct {
+    const void *function;
+    int nargs;
+    size_t params_size;
+} pb_cuda_kernels[PB_LK_COUNT] = {
+#define PB_CUDA_KERNEL_ENTRY(ID, function)                                                         \
+    {(const void *)function, pb_cuda_arity(function), pb_cuda_params_size(function)},
+    PB_LAUNCH_KERNELS(PB_CUDA_KERNEL_ENTRY)
+#undef PB_CUDA_KERNEL_ENTRY
+};
 
 cudaError_t pb_cuda_kernel_limits(unsigned max_threads[PB_LK_COUNT])
 {
     for (int k = 0; k < PB_LK_COUNT; k++) {
         cudaFuncAttributes attr;
-        const void *function = pb_cuda_function(k);
-        cudaError_t err = function ? cudaFuncGetAttributes(&attr, function) : cudaErrorInvalidDeviceFunction;
+        cudaError_t err = cudaFuncGetAttributes(&attr, pb_cuda_kernels[k].function);
         if (err != cudaSuccess)
             return err;
         max_threads[k] = (unsigned)attr.maxThreadsPerBlock;
@@ -61,44 +67,23 @@ static void *pb_cuda_bound(const pb_launch_step *s, const pb_cuda_args *a, int i
     return s->bind[i] == PB_LAUNCH_BIND_WORK ? a->work : a->buf[s->bind[i]];
 }
 
+/* The kernel's arguments as cudaLaunchKernel takes them, a pointer to each value: the bound buffers
+ * in slot order, then the params struct, which the launch copies from the step (every params
+ * struct is 4-byte fields, so the step's words hold it as the kernel lays it out). */
 cudaError_t pb_cuda_enqueue(const pb_launch_step *s, const pb_cuda_args *a)
 {
+    if ((unsigned)s->kernel >= PB_LK_COUNT || s->nbind < 0 || s->nbind > PB_LAUNCH_MAX_BINDS ||
+        s->nbind + 1 != pb_cuda_kernels[s->kernel].nargs || s->params_size != pb_cuda_kernels[s->kernel].params_size)
+        return cudaErrorInvalidValue;
+    void *buffers[PB_LAUNCH_MAX_BINDS];
+    void *args[PB_LAUNCH_MAX_BINDS + 1];
+    for (int i = 0; i < s->nbind; i++) {
+        buffers[i] = pb_cuda_bound(s, a, i);
+        args[i] = &buffers[i];
+    }
+    args[s->nbind] = (void *)s->params;
     const dim3 grid(s->groups[0], s->groups[1], s->groups[2]);
     const dim3 block(s->local[0], s->local[1], s->local[2]);
-    void *b0 = pb_cuda_bound(s, a, 0);
-    void *b1 = s->nbind > 1 ? pb_cuda_bound(s, a, 1) : NULL;
-    void *b2 = s->nbind > 2 ? pb_cuda_bound(s, a, 2) : NULL;
-    const void *p = s->params;
-    cudaStream_t st = a->stream;
-    switch (s->kernel) {
-    case PB_LK_SGEMM:
-        pb_sgemm<<<grid, block, 0, st>>>((const float *)b0, (const float *)b1, (float *)b2,
-                                         *(const pb_sgemm_params *)p);
-        break;
-    case PB_LK_TRIAD:
-        pb_triad<<<grid, block, 0, st>>>((float *)b0, (const float *)b1, (const float *)b2,
-                                         *(const pb_triad_params *)p);
-        break;
-    case PB_LK_REDUCE:
-        pb_reduce<<<grid, block, 0, st>>>((const float *)b0, (float *)b1, *(const pb_reduce_params *)p);
-        break;
-    case PB_LK_STENCIL:
-        pb_stencil<<<grid, block, 0, st>>>((const float *)b0, (float *)b1, *(const pb_stencil_params *)p);
-        break;
-    case PB_LK_NBODY:
-        pb_nbody<<<grid, block, 0, st>>>((const float4 *)b0, (float4 *)b1, *(const pb_nbody_params *)p);
-        break;
-    case PB_LK_MANDELBROT:
-        pb_mandelbrot<<<grid, block, 0, st>>>((int *)b0, *(const pb_mandelbrot_params *)p);
-        break;
-    case PB_LK_HISTOGRAM_CLEAR:
-        pb_histogram_clear<<<grid, block, 0, st>>>((unsigned *)b0, *(const pb_histogram_params *)p);
-        break;
-    case PB_LK_HISTOGRAM:
-        pb_histogram<<<grid, block, 0, st>>>((const unsigned *)b0, (unsigned *)b1, *(const pb_histogram_params *)p);
-        break;
-    default:
-        return cudaErrorInvalidValue;
-    }
-    return cudaGetLastError();
+    cudaError_t err = cudaLaunchKernel(pb_cuda_kernels[s->kernel].function, grid, block, args, 0, a->stream);
+    return err != cudaSuccess ? err : cudaGetLastError();
 }

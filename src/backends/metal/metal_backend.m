@@ -240,15 +240,17 @@ static int pb_mtl_variants(void *vctx, pb_workload_id id, const pb_variant_reque
 {
     PBMetalContext *ctx = (__bridge PBMetalContext *)vctx;
     const pb_workload *w = pb_workload_get(id);
+    pb_launch_kernel kernels[2];
     (void)req;
-    /* Every workload is offered: one without a launch plan is refused at case_create with the
-     * reason, so it shows as skipped instead of missing. */
     if (!w)
         return 0;
+    /* The own kernels only where the launch plan has them (a workload with a cpu kernel only). */
+    const int own = pb_launch_workload_kernels((int)id, kernels) > 0;
     const double own_roundoff = strcmp(w->precision, "fp32") == 0 ? PB_FP32_UNIT_ROUNDOFF : 0.0;
     int n = 0;
     for (int d = 0; d < ctx->ngpus; d++) {
-        n = pb_variant_add(out, n, max, d, 0, "own", PB_ROLE_GPU, w->precision, own_roundoff);
+        if (own)
+            n = pb_variant_add(out, n, max, d, 0, "own", PB_ROLE_GPU, w->precision, own_roundoff);
         if (id == PB_WL_SGEMM && ctx->gpus[d]->mps)
             n = pb_variant_add(out, n, max, d, 0, "mps", PB_ROLE_LIB_GPU, "fp32", PB_FP32_UNIT_ROUNDOFF);
     }

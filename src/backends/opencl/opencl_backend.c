@@ -226,15 +226,19 @@ static pb_status pb_cl_device_info(void *opaque, int device, pb_device_info *out
     return PB_OK;
 }
 
-/* One variant per device. Only GPUs are "gpu": a CPU device (PoCL, Intel's CPU runtime) or an
- * accelerator runs the same kernels but must never be compared as a GPU. */
+/* One variant per device, for a workload the launch plan has kernels for. Only GPUs are "gpu": a
+ * CPU device (PoCL, Intel's CPU runtime) or an accelerator runs the same kernels but must never be
+ * compared as a GPU. */
 static int pb_cl_variants(void *opaque, pb_workload_id id, const pb_variant_request *req, pb_variant *out, int max)
 {
     const pb_cl_ctx *ctx = opaque;
     const pb_workload *wl = pb_workload_get(id);
+    pb_launch_kernel kernels[2];
     (void)req;
+    if (!wl || pb_launch_workload_kernels((int)id, kernels) == 0)
+        return 0;
     int n = 0;
-    for (int d = 0; wl && d < ctx->ndevices; d++)
+    for (int d = 0; d < ctx->ndevices; d++)
         n = pb_variant_add(out, n, max, d, 0, "own",
                            ctx->devices[d].info.type == PB_DEVICE_GPU ? PB_ROLE_GPU : PB_ROLE_DEVICE_CPU,
                            wl->precision, PB_FP32_UNIT_ROUNDOFF);
