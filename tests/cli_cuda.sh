@@ -22,7 +22,7 @@ listing=$(limited "$PB_BIN" list 2>&1)
 rc=$?
 if [ "$rc" -ne 0 ]; then
     fail "cuda list" "exit $rc: $(echo "$listing" | head -3)"
-elif echo "$listing" | grep -q 'nvcc not found at build time'; then
+elif echo "$listing" | grep -Eq 'cuda +not built:'; then
     skip "cuda list" "the cuda backend is not built"
     skip "cuda run" "the cuda backend is not built"
 elif echo "$listing" | grep -q 'CUDA: no device'; then

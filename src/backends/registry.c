@@ -33,6 +33,9 @@ static const pb_backend_entry pb_registry[] = {
 #endif
 #ifdef HAVE_CUDA
     { "cuda", &pb_backend_cuda, NULL },
+#elif defined(PB_CUDA_MISSING_WHY)
+    /* nvcc was found but could not compile with its host compiler: mk/cuda.mk passes its error. */
+    { "cuda", NULL, PB_CUDA_MISSING_WHY },
 #else
     { "cuda", NULL,
       "not built: nvcc not found at build time. Install the CUDA toolkit (12 or 13) and rebuild, "

@@ -9,6 +9,7 @@
 
 #include "../../core/timer.h"
 #include "../backend.h"
+#include "cuda_backend.h"
 #include "cuda_kernels.h"
 
 /* The oldest architecture compiled in (mk/cuda.mk passes it); older GPUs get no variants. */
@@ -22,12 +23,20 @@
 _Static_assert(sizeof ((pb_cuda_args *)0)->buf / sizeof(void *) == PB_MAX_BUFFERS,
                "pb_cuda_args holds one device pointer per problem buffer");
 
+/* cuda_diag.c lists the sticky errors by number; two that every supported toolkit names. */
+_Static_assert(cudaErrorIllegalAddress == 700 && cudaErrorLaunchFailure == 719,
+               "the sticky error numbers of cuda_diag.c match this toolkit");
+
 #define PB_MIB(bytes) ((double)(bytes) / (1024.0 * 1024.0))
 
 typedef struct pb_cuda_ctx {
     int ndev;
     struct cudaDeviceProp *prop;  /* ndev entries */
     char describe[256];
+    /* Empty until a case meets a sticky error (pb_cuda_error_is_sticky); then the failure's
+     * message, and every later case fails fast with it: CUDA documents that the process must be
+     * restarted, so trying each would only repeat the error. */
+    char fault[sizeof ((pb_msg *)0)->text];
 } pb_cuda_ctx;
 
 /* What a case runs: the dialect kernels, or cuBLAS in plain fp32 or on TF32 tensor cores. */
@@ -38,6 +47,7 @@ typedef enum pb_cuda_impl {
 } pb_cuda_impl;
 
 typedef struct pb_cuda_case {
+    pb_cuda_ctx *ctx;                  /* told of a sticky error */
     int device;
     pb_cuda_impl impl;
     pb_problem *problem;
@@ -60,19 +70,14 @@ static pb_status pb_cublas_error(pb_msg *msg, cublasStatus_t st, const char *wha
                       (int)st, cublasGetStatusString(st));
 }
 
-static void pb_cuda_version_text(int version, char *out, size_t size)
-{
-    snprintf(out, size, "%d.%d", version / 1000, (version % 1000) / 10);
-}
-
 /* The driver as "580.65.06 (CUDA 13.0)": the kernel module's release, which the runtime API does
  * not expose, and the newest CUDA version it supports. */
 static void pb_cuda_driver_text(char *out, size_t size)
 {
     int version = 0;
-    char cuda[24], release[24] = "";
-    cudaDriverGetVersion(&version);
-    pb_cuda_version_text(version, cuda, sizeof cuda);
+    char cuda[24] = "unknown", release[24] = "";
+    if (cudaDriverGetVersion(&version) == cudaSuccess && version > 0)
+        pb_cuda_version_text(version, cuda, sizeof cuda);
     FILE *f = fopen("/proc/driver/nvidia/version", "r");
     char line[256];
     if (f && fgets(line, sizeof line, f)) {
@@ -96,21 +101,30 @@ static void pb_cuda_driver_text(char *out, size_t size)
         snprintf(out, size, "CUDA %s", cuda);
 }
 
+/* The CUDA version this build's runtime is (it is linked statically, so the build's). */
+static int pb_cuda_runtime_version(void)
+{
+    int runtime = 0;
+    return cudaRuntimeGetVersion(&runtime) == cudaSuccess && runtime > 0 ? runtime : CUDART_VERSION;
+}
+
 static pb_status pb_cuda_init(void **out, pb_msg *why)
 {
-    int count = 0, runtime = 0;
+    int count = 0;
     char runtime_text[24];
-    cudaRuntimeGetVersion(&runtime);
-    pb_cuda_version_text(runtime, runtime_text, sizeof runtime_text);
+    pb_cuda_version_text(pb_cuda_runtime_version(), runtime_text, sizeof runtime_text);
     cudaError_t err = cudaGetDeviceCount(&count);
     if (err != cudaSuccess || count == 0) {
         if (err == cudaSuccess)
             err = cudaErrorNoDevice;
-        return pb_msg_set(why, PB_ERR_UNAVAILABLE,
-                          "CUDA: no device (driver missing or no GPU): cudaGetDeviceCount returned %s (%d). "
-                          "On a machine with an NVIDIA GPU, install or update the NVIDIA driver (it must "
-                          "support CUDA %s; `nvidia-smi` should list the GPU)",
-                          cudaGetErrorName(err), (int)err, runtime_text);
+        /* A driver older than the runtime fails every call with cudaErrorInsufficientDriver, as no
+         * driver does; its version tells the two apart (0 when there is none). */
+        int driver = 0;
+        if (cudaDriverGetVersion(&driver) != cudaSuccess)
+            driver = 0;
+        pb_cuda_unavailable_text((int)err, cudaGetErrorName(err), driver, pb_cuda_runtime_version(), why->text,
+                                 sizeof why->text);
+        return PB_ERR_UNAVAILABLE;
     }
     pb_cuda_ctx *ctx = calloc(1, sizeof *ctx);
     struct cudaDeviceProp *prop = calloc((size_t)count, sizeof *prop);
@@ -133,11 +147,13 @@ static pb_status pb_cuda_init(void **out, pb_msg *why)
     int blas_major = 0, blas_minor = 0, blas_patch = 0;
     char driver_text[64];
     pb_cuda_driver_text(driver_text, sizeof driver_text);
-    cublasGetProperty(MAJOR_VERSION, &blas_major);
-    cublasGetProperty(MINOR_VERSION, &blas_minor);
-    cublasGetProperty(PATCH_LEVEL, &blas_patch);
-    snprintf(ctx->describe, sizeof ctx->describe, "CUDA runtime %s (static), driver %s, cuBLAS %d.%d.%d",
-             runtime_text, driver_text, blas_major, blas_minor, blas_patch);
+    char blas_text[32] = "unknown";
+    if (cublasGetProperty(MAJOR_VERSION, &blas_major) == CUBLAS_STATUS_SUCCESS &&
+        cublasGetProperty(MINOR_VERSION, &blas_minor) == CUBLAS_STATUS_SUCCESS &&
+        cublasGetProperty(PATCH_LEVEL, &blas_patch) == CUBLAS_STATUS_SUCCESS)
+        snprintf(blas_text, sizeof blas_text, "%d.%d.%d", blas_major, blas_minor, blas_patch);
+    snprintf(ctx->describe, sizeof ctx->describe, "CUDA runtime %s (static), driver %s, cuBLAS %s", runtime_text,
+             driver_text, blas_text);
     *out = ctx;
     return PB_OK;
 }
@@ -169,15 +185,17 @@ static pb_status pb_cuda_device_info(void *vctx, int device, pb_device_info *out
     const struct cudaDeviceProp *prop = &ctx->prop[device];
     /* Clock rates left cudaDeviceProp in CUDA 13; the attribute query works in 12 and 13. */
     int clock_khz = 0, mem_clock_khz = 0;
-    cudaDeviceGetAttribute(&clock_khz, cudaDevAttrClockRate, device);
-    cudaDeviceGetAttribute(&mem_clock_khz, cudaDevAttrMemoryClockRate, device);
-    int runtime = 0;
+    if (cudaDeviceGetAttribute(&clock_khz, cudaDevAttrClockRate, device) != cudaSuccess ||
+        cudaDeviceGetAttribute(&mem_clock_khz, cudaDevAttrMemoryClockRate, device) != cudaSuccess)
+        return PB_ERR_BACKEND;
     char runtime_text[24];
-    cudaRuntimeGetVersion(&runtime);
-    pb_cuda_version_text(runtime, runtime_text, sizeof runtime_text);
+    pb_cuda_version_text(pb_cuda_runtime_version(), runtime_text, sizeof runtime_text);
 
     memset(out, 0, sizeof *out);
-    pb_strlcpy(out->name, prop->name, sizeof out->name);
+    /* The SM count in the label, and a MIG slice said as such: a 1/7 slice of an H200 reports the
+     * name of the whole GPU. */
+    pb_cuda_device_label(prop->name, prop->multiProcessorCount,
+                         pb_cuda_visible_is_mig(getenv("CUDA_VISIBLE_DEVICES"), device), out->name, sizeof out->name);
     pb_strlcpy(out->vendor, "NVIDIA", sizeof out->vendor);
     out->type = PB_DEVICE_GPU;
     snprintf(out->api_version, sizeof out->api_version, "CUDA %s", runtime_text);
@@ -220,6 +238,48 @@ static int pb_cuda_variants(void *vctx, pb_workload_id id, const pb_variant_requ
             n = pb_variant_add(out, n, max, d, 0, "cublas-tf32", PB_ROLE_LIB_GPU, "tf32", PB_TF32_UNIT_ROUNDOFF);
     }
     return n;
+}
+
+/* Records a sticky error (the first one) so the backend's remaining cases fail fast; `what` is the
+ * failure's message. */
+static void pb_cuda_note_error(pb_cuda_ctx *ctx, cudaError_t err, const char *what)
+{
+    if (!ctx->fault[0] && pb_cuda_error_is_sticky((int)err))
+        pb_strlcpy(ctx->fault, what, sizeof ctx->fault);
+}
+
+/* After a case's step failed with `st`: whether the failure left the context poisoned, asked of
+ * the device itself (a sticky error is what every later call returns), whichever call saw it. */
+static pb_status pb_cuda_after_failure(pb_cuda_case *c, pb_status st, const pb_msg *msg)
+{
+    if (st == PB_OK)
+        return st;
+    cudaError_t err = cudaSetDevice(c->device);
+    if (err == cudaSuccess)
+        err = cudaDeviceSynchronize();
+    pb_cuda_note_error(c->ctx, err, msg ? msg->text : cudaGetErrorName(err));
+    return st;
+}
+
+/* PB_ERR_BACKEND once a sticky error has poisoned the backend, else PB_OK. */
+static pb_status pb_cuda_check_fault(const pb_cuda_ctx *ctx, pb_msg *msg)
+{
+    if (!ctx->fault[0])
+        return PB_OK;
+    return pb_msg_set(msg, PB_ERR_BACKEND,
+                      "CUDA: an earlier case left the GPU in an error state, so the remaining CUDA cases are not "
+                      "run (restart parbench to use the GPU again): %s",
+                      ctx->fault);
+}
+
+void *pb_cuda_ctx_for_test(void)
+{
+    return calloc(1, sizeof(pb_cuda_ctx));
+}
+
+void pb_cuda_note_error_for_test(void *ctx, int err, const char *what)
+{
+    pb_cuda_note_error(ctx, (cudaError_t)err, what);
 }
 
 static pb_cuda_impl pb_cuda_impl_of(const pb_variant *variant)
@@ -402,7 +462,9 @@ static pb_status pb_cuda_case_setup(pb_cuda_case *c, const struct cudaDeviceProp
 static pb_status pb_cuda_case_create(void *vctx, const pb_variant *variant, pb_problem *problem, void **kase,
                                      pb_msg *msg)
 {
-    const pb_cuda_ctx *ctx = vctx;
+    pb_cuda_ctx *ctx = vctx;
+    if (pb_cuda_check_fault(ctx, msg) != PB_OK)
+        return PB_ERR_BACKEND;
     if (variant->device < 0 || variant->device >= ctx->ndev)
         return pb_msg_set(msg, PB_ERR_USAGE, "CUDA: no device %d (this machine has %d)", variant->device,
                           ctx->ndev);
@@ -411,6 +473,7 @@ static pb_status pb_cuda_case_create(void *vctx, const pb_variant *variant, pb_p
     pb_cuda_case *c = calloc(1, sizeof *c);
     if (!c)
         return pb_msg_set(msg, PB_ERR_NOMEM, "CUDA: out of host memory");
+    c->ctx = ctx;
     c->device = variant->device;
     c->impl = pb_cuda_impl_of(variant);
     c->problem = problem;
@@ -420,6 +483,7 @@ static pb_status pb_cuda_case_create(void *vctx, const pb_variant *variant, pb_p
     }
     pb_status st = pb_cuda_case_setup(c, &ctx->prop[variant->device], msg);
     if (st != PB_OK) {
+        pb_cuda_after_failure(c, st, msg);
         pb_cuda_case_destroy(c);
         return st;
     }
@@ -450,6 +514,9 @@ static cublasStatus_t pb_cuda_launch_cublas(const pb_cuda_case *c)
  * next synchronisation. */
 static pb_status pb_cuda_launch(const pb_cuda_case *c, pb_msg *msg)
 {
+    /* An earlier error left unread (not a sticky one, which no call clears) must not be taken for
+     * this launch's: cuBLAS and the launch check below read the last error. */
+    cudaGetLastError();
     if (c->impl != PB_CUDA_OWN) {
         cublasStatus_t st = pb_cuda_launch_cublas(c);
         return st == CUBLAS_STATUS_SUCCESS ? PB_OK : pb_cublas_error(msg, st, "cublasSgemm");
@@ -458,9 +525,8 @@ static pb_status pb_cuda_launch(const pb_cuda_case *c, pb_msg *msg)
     return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "kernel launch");
 }
 
-static pb_status pb_cuda_case_run(void *vkase, int launches, double *seconds, int *device_timer, pb_msg *msg)
+static pb_status pb_cuda_run_timed(pb_cuda_case *c, int launches, double *seconds, int *device_timer, pb_msg *msg)
 {
-    pb_cuda_case *c = vkase;
     cudaError_t err = cudaSetDevice(c->device);
     if (err == cudaSuccess)
         err = cudaEventRecord(c->start, c->args.stream);
@@ -505,9 +571,8 @@ static pb_status pb_cuda_download(const pb_cuda_case *c, int to_problem, pb_msg 
 
 /* Host clock around what an application pays for one result: inputs up over PCIe (from pinned
  * memory), one launch, outputs back. */
-static pb_status pb_cuda_case_e2e(void *vkase, double *seconds, pb_msg *msg)
+static pb_status pb_cuda_run_e2e(pb_cuda_case *c, double *seconds, pb_msg *msg)
 {
-    pb_cuda_case *c = vkase;
     cudaError_t err = cudaSetDevice(c->device);
     if (err == cudaSuccess)
         err = cudaStreamSynchronize(c->args.stream);
@@ -527,13 +592,35 @@ static pb_status pb_cuda_case_e2e(void *vkase, double *seconds, pb_msg *msg)
     return PB_OK;
 }
 
-static pb_status pb_cuda_case_read(void *vkase, pb_msg *msg)
+static pb_status pb_cuda_read(pb_cuda_case *c, pb_msg *msg)
 {
-    pb_cuda_case *c = vkase;
     cudaError_t err = cudaSetDevice(c->device);
     if (err != cudaSuccess)
         return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaSetDevice");
     return pb_cuda_download(c, 1, msg);
+}
+
+/* The case's entry points: none runs once a sticky error has poisoned the backend, and each
+ * failure is checked for one. */
+static pb_status pb_cuda_case_run(void *vkase, int launches, double *seconds, int *device_timer, pb_msg *msg)
+{
+    pb_cuda_case *c = vkase;
+    pb_status st = pb_cuda_check_fault(c->ctx, msg);
+    return st != PB_OK ? st : pb_cuda_after_failure(c, pb_cuda_run_timed(c, launches, seconds, device_timer, msg), msg);
+}
+
+static pb_status pb_cuda_case_e2e(void *vkase, double *seconds, pb_msg *msg)
+{
+    pb_cuda_case *c = vkase;
+    pb_status st = pb_cuda_check_fault(c->ctx, msg);
+    return st != PB_OK ? st : pb_cuda_after_failure(c, pb_cuda_run_e2e(c, seconds, msg), msg);
+}
+
+static pb_status pb_cuda_case_read(void *vkase, pb_msg *msg)
+{
+    pb_cuda_case *c = vkase;
+    pb_status st = pb_cuda_check_fault(c->ctx, msg);
+    return st != PB_OK ? st : pb_cuda_after_failure(c, pb_cuda_read(c, msg), msg);
 }
 
 static const char *pb_cuda_describe(void *vctx)

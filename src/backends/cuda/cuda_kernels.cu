@@ -84,6 +84,8 @@ cudaError_t pb_cuda_enqueue(const pb_launch_step *s, const pb_cuda_args *a)
     args[s->nbind] = (void *)s->params;
     const dim3 grid(s->groups[0], s->groups[1], s->groups[2]);
     const dim3 block(s->local[0], s->local[1], s->local[2]);
+    /* The check after the launch reads the last error: clear one an earlier call left unread. */
+    cudaGetLastError();
     cudaError_t err = cudaLaunchKernel(pb_cuda_kernels[s->kernel].function, grid, block, args, 0, a->stream);
     return err != cudaSuccess ? err : cudaGetLastError();
 }

@@ -28,7 +28,7 @@ void pb_cuda_sgemm_shape(pb_launch_sgemm_tile *out);
 cudaError_t pb_cuda_kernel_limits(unsigned max_threads[PB_LK_COUNT]);
 
 /* Queues step `s` with its bindings resolved against `a`; returns the launch error
- * (cudaGetLastError), cudaErrorInvalidValue when the step's bindings and params do not match its
+ * (cudaGetLastError, cleared before the launch), cudaErrorInvalidValue when the step's bindings and params do not match its
  * kernel's arguments, cudaSuccess when the work was queued. */
 cudaError_t pb_cuda_enqueue(const pb_launch_step *s, const pb_cuda_args *a);
 
