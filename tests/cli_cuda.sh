@@ -32,6 +32,11 @@ elif echo "$listing" | grep -q 'CUDA: no device'; then
         limited "$PB_BIN" run --preset tiny -w triad,histogram -b cuda,cpu --no-save
     expect "run measured the cpu" 0 'cpu-all' -- \
         limited "$PB_BIN" run --preset tiny -w triad,histogram -b cuda,cpu --no-save
+elif echo "$listing" | grep -q 'CUDA: driver too old for this build'; then
+    expect "list names the driver and the build" 0 'the driver supports CUDA [0-9.]+, this build needs [0-9.]+' -- \
+        limited "$PB_BIN" list
+    expect "run goes on without the GPU" 0 'cpu-all' -- \
+        limited "$PB_BIN" run --preset tiny -w triad -b cuda,cpu --no-save
 else
     expect "list shows the CUDA device" 0 'sm_[0-9]+' -- limited "$PB_BIN" list
     expect "run on the GPU" 0 'lib-gpu' -- limited "$PB_BIN" run --preset tiny -w sgemm,triad -b cuda --no-save
