@@ -59,6 +59,25 @@ if [ "$lines" -eq 1 ]; then ok "error is one line"; else fail "error is one line
 "$PB_BIN" run --threads 0 -o "$tmp/bad.json" >/dev/null 2>&1
 if [ ! -e "$tmp/bad.json" ]; then ok "no file on bad input"; else fail "no file on bad input" "file exists"; fi
 
+# --device: the OpenCL device 0 here (PoCL) can be chosen; one that is not there is bad usage, and
+# the message names the devices there are.
+if "$PB_BIN" list 2>/dev/null | grep -q '^  opencl  ready'; then
+    expect "device 0" 0 'opencl-cpu' -- "$PB_BIN" run -b opencl -d 0 -w triad --preset tiny --no-save
+    expect "device by name" 0 'opencl-cpu' -- "$PB_BIN" run -b opencl -d opencl:pthread -w triad --preset tiny --no-save
+    expect "no device 5" 2 "no device 5: opencl has device 0 \(" -- "$PB_BIN" run -d 5 --no-save
+    expect "no device by name" 2 "no device matches 'NoSuchGPU': opencl has device 0" -- "$PB_BIN" run -d NoSuchGPU --no-save
+    expect "selftest device 5" 2 "no device 5: opencl has device 0" -- "$PB_BIN" selftest -d 5
+else
+    skip "device 0" "no OpenCL device here"
+fi
+expect "device on host backend" 2 "no device 0: no backend with devices of its own" -- "$PB_BIN" run -b cpu -d 0 --no-save
+expect "device of unknown backend" 2 "unknown backend 'vulkan' in 'vulkan:0'" -- "$PB_BIN" run -d vulkan:0 --no-save
+expect "device empty item" 2 "empty item" -- "$PB_BIN" run -d 0, --no-save
+# No results directory either when a device is not there.
+(cd "$tmp" && mkdir nodev && cd nodev && "$abs_bin" run -d 99 >/dev/null 2>&1)
+left=$(ls -A "$tmp/nodev")
+if [ -z "$left" ]; then ok "no results dir on bad device"; else fail "no results dir on bad device" "$left"; fi
+
 expect "list" 0 'Backends:' -- "$PB_BIN" list
 expect "list shows cpu" 0 'cpu +ready' -- "$PB_BIN" list
 expect "info" 0 'logical' -- "$PB_BIN" info

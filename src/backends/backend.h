@@ -36,7 +36,13 @@ typedef struct pb_variant_request {
     int all_threads;           /* the machine's logical core count: the count that means "all" */
 } pb_variant_request;
 
+/* A first guess at how many variants a backend lists for one workload, for buffers on the stack.
+ * A backend may list more (three per device for cuda sgemm: 24 on an 8-GPU server); whoever must
+ * not lose any uses pb_variant_list_init, which grows its buffer until everything fits. */
 #define PB_MAX_VARIANTS 16
+/* The most variants pb_variant_list_init takes from one backend for one workload: far beyond any
+ * real machine (4096 = 8 GPUs x 512), so reaching it means a backend bug, and it is said. */
+#define PB_VARIANTS_BOUND 4096
 
 typedef struct pb_backend {
     const char *name;          /* "cpu", "blas", "opencl", "cuda", "metal" */
@@ -69,6 +75,21 @@ typedef struct pb_backend {
     /* (optional) Extra facts for the result file, e.g. the BLAS provider and version. */
     const char *(*describe)(void *ctx);
 } pb_backend;
+
+/* Every variant a backend lists for one workload, in a buffer sized to fit. */
+typedef struct pb_variant_list {
+    pb_variant *items;
+    int n;
+    int truncated;             /* 1: the backend filled PB_VARIANTS_BOUND entries; more may exist */
+} pb_variant_list;
+
+/* Asks `b` for its variants of workload `id` with a buffer of PB_MAX_VARIANTS entries, and while
+ * the backend fills the buffer (its list may go on) asks again with twice the room, up to
+ * PB_VARIANTS_BOUND. PB_ERR_NOMEM when memory runs out; free the list with pb_variant_list_free
+ * either way. */
+pb_status pb_variant_list_init(pb_variant_list *list, const pb_backend *b, void *ctx, pb_workload_id id,
+                               const pb_variant_request *req, pb_msg *msg);
+void pb_variant_list_free(pb_variant_list *list); /* accepts NULL */
 
 /* A backend this build knows about but did not compile, or one that failed to initialise. */
 typedef struct pb_backend_entry {

@@ -12,13 +12,13 @@
 #include "session.h"
 
 #define PB_MAX_THREAD_COUNTS 32
-#define PB_MAX_PLANNED 1024
 
 typedef struct pb_run_config {
     pb_preset preset;
     int workloads[PB_WL_COUNT];     /* 1 = chosen */
     const char *backends[PB_MAX_BACKENDS];
     int nbackends;                  /* 0 = all */
+    char *devices;                  /* --device list, applied once the backends are open; NULL = all */
     int threads[PB_MAX_THREAD_COUNTS];
     int nthreads;
     int all_threads;
@@ -39,10 +39,12 @@ typedef struct pb_plan_item {
     pb_variant variant;
 } pb_plan_item;
 
+/* The cases of one command, as many as the backends list. Zero-initialised it is empty. */
 typedef struct pb_planned_list {
-    pb_plan_item items[PB_MAX_PLANNED];
-    int n;
+    pb_plan_item *items;
+    int n, room;
 } pb_planned_list;
+void pb_planned_list_free(pb_planned_list *plan); /* accepts NULL */
 
 /* The subcommands. Each takes the arguments after its name and returns a status with, on failure,
  * what went wrong in `msg` (empty when the command already said it, e.g. a failed case in the
@@ -56,9 +58,12 @@ pb_status pb_cmd_compare(int argc, char **argv, pb_msg *msg);
 /* Parses `run` options (exposed for tests). */
 pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_msg *msg);
 
-/* Plans workload x backend x variant, in workload order. Returns the number of cases. */
-int pb_cli_plan(const pb_session *session, const int *workloads, const pb_variant_request *req,
-                int include_cpu_devices, pb_planned_list *plan);
+/* Plans workload x backend x variant, in workload order, into `plan` (emptied first; free it with
+ * pb_planned_list_free). Nothing is left out unsaid: where a backend lists more variants than
+ * PB_VARIANTS_BOUND, a line on `notes` (may be NULL) names the backend and workload. PB_ERR_NOMEM
+ * when memory runs out. */
+pb_status pb_cli_plan(const pb_session *session, const int *workloads, const pb_variant_request *req,
+                      int include_cpu_devices, FILE *notes, pb_planned_list *plan, pb_msg *msg);
 
 /* "cpu cpu-all (2 threads)" / "opencl gpu dev0 own". */
 void pb_cli_variant_name(const pb_backend_slot *slot, const pb_variant *v, char *out, size_t size);

@@ -69,12 +69,14 @@ static int pb_list_runs_as_device_cpu(const pb_backend_slot *slot, int device)
 {
     int one = 1;
     pb_variant_request req = { &one, 1, 1 };
-    pb_variant v[PB_MAX_VARIANTS];
-    int n = slot->entry->backend->variants(slot->ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
-    for (int i = 0; i < n; i++)
-        if (v[i].device == device && v[i].role == PB_ROLE_DEVICE_CPU)
-            return 1;
-    return 0;
+    pb_variant_list list;
+    pb_msg why; /* out of memory: the note is left out */
+    pb_variant_list_init(&list, slot->entry->backend, slot->ctx, PB_WL_TRIAD, &req, &why);
+    int found = 0;
+    for (int i = 0; i < list.n; i++)
+        found |= list.items[i].device == device && list.items[i].role == PB_ROLE_DEVICE_CPU;
+    pb_variant_list_free(&list);
+    return found;
 }
 
 static void pb_list_devices(const pb_backend_slot *slot)

@@ -21,13 +21,15 @@
 #include "run_rounds.h"
 #include "session.h"
 
-enum { OPT_PRESET, OPT_WORKLOADS, OPT_BACKENDS, OPT_THREADS, OPT_MIN_TIME, OPT_ROUNDS, OPT_MAX_ROUNDS,
+enum { OPT_PRESET, OPT_WORKLOADS, OPT_BACKENDS, OPT_DEVICES, OPT_THREADS, OPT_MIN_TIME, OPT_ROUNDS, OPT_MAX_ROUNDS,
        OPT_LABEL, OPT_OUTPUT, OPT_NO_SAVE, OPT_SEED, OPT_ORDER_SEED, OPT_HELP };
 
 static const pb_opt_spec pb_run_specs[] = {
     { "preset", 'p', 1, OPT_PRESET, "NAME", "problem sizes: tiny, quick, standard (default), large" },
     { "workloads", 'w', 1, OPT_WORKLOADS, "LIST", "workloads to run, e.g. sgemm,triad (default: all)" },
     { "backends", 'b', 1, OPT_BACKENDS, "LIST", "backends to use, e.g. cpu,metal (default: all found)" },
+    { "device", 'd', 1, OPT_DEVICES, "LIST",
+      "devices of the GPU backends, by index, name or backend:index, e.g. 0,2 or H200 or cuda:1 (default: all)" },
     { "threads", 't', 1, OPT_THREADS, "LIST", "CPU thread counts, e.g. 1,all or 1,2,4 (default: 1,all)" },
     { "min-time", 0, 1, OPT_MIN_TIME, "S", "seconds of sampling per case over its first rounds (default per preset)" },
     { "rounds", 'r', 1, OPT_ROUNDS, "N", "rounds every case gets, in shuffled order (default: quick 5, standard 6)" },
@@ -65,7 +67,10 @@ static void pb_run_help(void)
            "every result, prints a table and saves a result file to compare with another machine.\n\n");
     pb_opts_print_help(pb_run_specs, PB_RUN_NSPECS);
     printf("\nExamples:\n  parbench run --preset quick\n  parbench run -w sgemm,nbody -t 1,2,4,all\n"
-           "  parbench run -b opencl --preset tiny --no-save\n");
+           "  parbench run -b opencl --preset tiny --no-save\n  parbench run -b cuda -d 6,7\n"
+           "\n--device chooses among the devices of opencl, cuda and metal ('parbench list' shows them); the\n"
+           "cpu and blas backends run on the host and are chosen with -b and -t. An OpenCL device that is\n"
+           "a CPU (PoCL) runs only when opencl is named with -b.\n");
 }
 
 static pb_status pb_run_parse_threads(char *text, pb_run_config *cfg, pb_msg *msg)
@@ -156,6 +161,7 @@ pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_
         case OPT_PRESET: st = pb_preset_parse(v, &cfg->preset, msg); break;
         case OPT_WORKLOADS: st = pb_run_parse_workloads(v, cfg, msg); break;
         case OPT_BACKENDS: st = pb_opts_split("--backends", v, cfg->backends, PB_MAX_BACKENDS, &cfg->nbackends, msg); break;
+        case OPT_DEVICES: cfg->devices = v; break;
         case OPT_THREADS: st = pb_run_parse_threads(v, cfg, msg); break;
         case OPT_MIN_TIME: st = pb_opts_double("--min-time", v, 0.001, 3600, &cfg->min_time, msg); break;
         case OPT_ROUNDS: st = pb_run_parse_count("--rounds", v, &cfg->rounds, msg); break;
@@ -281,25 +287,57 @@ static void pb_run_record_devices(pb_resultset *set, const pb_session *session)
     }
 }
 
-int pb_cli_plan(const pb_session *session, const int *workloads, const pb_variant_request *req,
-                int include_cpu_devices, pb_planned_list *plan)
+void pb_planned_list_free(pb_planned_list *plan)
 {
+    if (!plan)
+        return;
+    free(plan->items);
+    memset(plan, 0, sizeof *plan);
+}
+
+/* Appends the variants in `list` of workload `id` on slot `slot`, growing the plan to fit. */
+static pb_status pb_cli_plan_add(pb_planned_list *plan, pb_workload_id id, int slot, const pb_variant_list *list,
+                                 pb_msg *msg)
+{
+    if (plan->n + list->n > plan->room) {
+        int room = plan->room ? plan->room : 64;
+        while (room < plan->n + list->n)
+            room *= 2;
+        pb_plan_item *grown = realloc(plan->items, (size_t)room * sizeof *grown);
+        if (!grown)
+            return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory for a plan of %d cases", room);
+        plan->items = grown;
+        plan->room = room;
+    }
+    for (int i = 0; i < list->n; i++) {
+        plan->items[plan->n].id = id;
+        plan->items[plan->n].slot = slot;
+        plan->items[plan->n++].variant = list->items[i];
+    }
+    return PB_OK;
+}
+
+pb_status pb_cli_plan(const pb_session *session, const int *workloads, const pb_variant_request *req,
+                      int include_cpu_devices, FILE *notes, pb_planned_list *plan, pb_msg *msg)
+{
+    pb_status st = PB_OK;
     plan->n = 0;
-    for (int w = 0; w < PB_WL_COUNT; w++) {
+    for (int w = 0; w < PB_WL_COUNT && st == PB_OK; w++) {
         if (!workloads[w])
             continue;
-        for (int s = 0; s < session->nslots; s++) {
-            pb_variant v[PB_MAX_VARIANTS];
-            int n = pb_session_variants(session, s, (pb_workload_id)w, req, include_cpu_devices, v, PB_MAX_VARIANTS);
-            for (int i = 0; i < n && plan->n < PB_MAX_PLANNED; i++) {
-                plan->items[plan->n].id = (pb_workload_id)w;
-                plan->items[plan->n].slot = s;
-                plan->items[plan->n].variant = v[i];
-                plan->n++;
-            }
+        for (int s = 0; s < session->nslots && st == PB_OK; s++) {
+            pb_variant_list list;
+            st = pb_session_variants(session, s, (pb_workload_id)w, req, include_cpu_devices, &list, msg);
+            if (st == PB_OK)
+                st = pb_cli_plan_add(plan, (pb_workload_id)w, s, &list, msg);
+            if (st == PB_OK && list.truncated && notes)
+                fprintf(notes, "note: %s lists more than %d variants of %s; only the first %d are planned\n",
+                        session->slots[s].entry->name, PB_VARIANTS_BOUND, pb_workload_get((pb_workload_id)w)->name,
+                        PB_VARIANTS_BOUND);
+            pb_variant_list_free(&list);
         }
     }
-    return plan->n;
+    return st;
 }
 
 void pb_cli_variant_name(const pb_backend_slot *slot, const pb_variant *v, char *out, size_t size)
@@ -361,6 +399,12 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
         pb_resultset_free(&set);
         return PB_ERR_USAGE; /* only the backends named with -b can fail to open the session */
     }
+    /* Device names too, before anything is written: the devices are known once the backends open. */
+    if (cfg.devices && (st = pb_session_choose_devices(&session, cfg.devices, msg)) != PB_OK) {
+        pb_session_close(&session);
+        pb_resultset_free(&set);
+        return st;
+    }
     if (!cfg.no_save && (st = pb_run_output_path(&cfg, label, stamp, path, sizeof path, msg)) != PB_OK) {
         pb_session_close(&session);
         pb_resultset_free(&set);
@@ -370,14 +414,17 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     pb_run_report_unavailable(&session);
 
     pb_variant_request req = { cfg.threads, cfg.nthreads, cfg.all_threads };
-    pb_planned_list *plan = malloc(sizeof *plan);
+    pb_planned_list planned = { NULL, 0, 0 }, *plan = &planned;
     pb_pool *pool = NULL;
-    st = plan ? pb_pool_create(cfg.all_threads, &pool, msg) : pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
+    st = pb_pool_create(cfg.all_threads, &pool, msg);
+    if (st == PB_OK)
+        st = pb_cli_plan(&session, cfg.workloads, &req, 0, stderr, plan, msg);
     if (st != PB_OK)
         goto done;
-    if (pb_cli_plan(&session, cfg.workloads, &req, 0, plan) == 0) {
-        st = pb_msg_set(msg, PB_ERR_USAGE,
-                        "nothing to run: none of the chosen backends is available here; see 'parbench list'");
+    if (plan->n == 0) {
+        st = pb_msg_set(msg, PB_ERR_USAGE, cfg.devices
+                        ? "nothing to run: the chosen backends have no cases on the chosen devices; see 'parbench list'"
+                        : "nothing to run: none of the chosen backends is available here; see 'parbench list'");
         goto done;
     }
     pb_runner_opts ro;
@@ -422,7 +469,7 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     }
 done:
     pb_pool_free(pool);
-    free(plan);
+    pb_planned_list_free(plan);
     pb_session_close(&session);
     pb_resultset_free(&set);
     return st;

@@ -13,30 +13,36 @@
 #include "plan_walk.h"
 #include "selftest_report.h"
 
-enum { OPT_REPORT, OPT_HELP };
+enum { OPT_REPORT, OPT_DEVICES, OPT_HELP };
 
 static const pb_opt_spec pb_selftest_specs[] = {
     { "report", 0, 1, OPT_REPORT, "FILE",
       "also write a Markdown report to FILE: the build, the machine (cores per performance level), every "
       "backend's device facts and compile log, each case's verification, and for GPU cases one short timed "
       "sample with the device timer against the host clock. Attach it to an issue." },
+    { "device", 'd', 1, OPT_DEVICES, "LIST",
+      "devices of the GPU backends to test, by index, name or backend:index, as for 'parbench run' (default: all)" },
     { "help", 'h', 0, OPT_HELP, "", "show this help" },
 };
 #define PB_SELFTEST_NSPECS ((int)(sizeof pb_selftest_specs / sizeof pb_selftest_specs[0]))
 
-/* Parses the arguments into *report (NULL: none); *help is 1 when help was printed. */
-static pb_status pb_selftest_args(int argc, char **argv, const char **report, int *help, pb_msg *msg)
+/* Parses the arguments into *report and *devices (NULL: none); *help is 1 when help was printed. */
+static pb_status pb_selftest_args(int argc, char **argv, const char **report, char **devices, int *help,
+                                  pb_msg *msg)
 {
     pb_opt_match m[PB_OPTS_MAX];
     int nm;
     *report = NULL;
+    *devices = NULL;
     pb_status st = pb_opts_parse_only("selftest", pb_selftest_specs, PB_SELFTEST_NSPECS, OPT_HELP, argc, argv, m,
                                       &nm, PB_OPTS_MAX, help, msg);
     for (int i = 0; st == PB_OK && i < nm; i++)
         if (m[i].id == OPT_REPORT)
             *report = m[i].value;
+        else if (m[i].id == OPT_DEVICES)
+            *devices = (char *)m[i].value;
     if (st == PB_OK && *help) {
-        printf("usage: parbench selftest [--report FILE]\n\nRuns every workload on every backend and device found, "
+        printf("usage: parbench selftest [-d LIST] [--report FILE]\n\nRuns every workload on every backend and device found, "
                "at tiny size, once, and\nverifies each output against the reference. Exit code 0 when all pass, "
                "1 otherwise.\n\n");
         pb_opts_print_help(pb_selftest_specs, PB_SELFTEST_NSPECS);
@@ -80,15 +86,22 @@ static void pb_selftest_case(void *user, int i, pb_problem *problem, pb_result *
 pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg)
 {
     const char *report_path;
+    char *devices;
     int help;
-    pb_status st = pb_selftest_args(argc, argv, &report_path, &help, msg);
+    pb_status st = pb_selftest_args(argc, argv, &report_path, &devices, &help, msg);
     if (st != PB_OK || help)
         return st;
-    pb_report_file report;
-    if (report_path && pb_report_open(&report, report_path, msg) != PB_OK)
-        return PB_ERR_USAGE;
     pb_session session;
     pb_session_open(&session, NULL, 0, msg);
+    if (devices && (st = pb_session_choose_devices(&session, devices, msg)) != PB_OK) {
+        pb_session_close(&session);
+        return st;
+    }
+    pb_report_file report;
+    if (report_path && pb_report_open(&report, report_path, msg) != PB_OK) {
+        pb_session_close(&session);
+        return PB_ERR_USAGE;
+    }
     pb_resultset set;
     pb_resultset_init(&set);
     pb_fingerprint_read(&set.machine);
@@ -99,17 +112,21 @@ pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg)
     int workloads[PB_WL_COUNT];
     for (int i = 0; i < PB_WL_COUNT; i++)
         workloads[i] = 1;
-    pb_planned_list *plan = malloc(sizeof *plan);
-    char (*who)[96] = malloc(PB_MAX_PLANNED * sizeof *who);
-    const char **who_list = malloc(PB_MAX_PLANNED * sizeof *who_list);
+    pb_planned_list planned = { NULL, 0, 0 }, *plan = &planned;
+    char (*who)[96] = NULL;
+    const char **who_list = NULL;
     pb_pool *pool = NULL;
     pb_plan_walk walk;
     memset(&walk, 0, sizeof walk);
+    if ((st = pb_cli_plan(&session, workloads, &req, 1, stdout, plan, msg)) != PB_OK)
+        goto done;
+    /* One more than the cases, so that an empty plan still allocates. */
+    who = malloc((size_t)(plan->n + 1) * sizeof *who);
+    who_list = malloc((size_t)(plan->n + 1) * sizeof *who_list);
     st = PB_ERR_NOMEM;
     pb_msg_set(msg, st, "out of memory");
-    if (!plan || !who || !who_list || (st = pb_pool_create(all, &pool, msg)) != PB_OK)
+    if (!who || !who_list || (st = pb_pool_create(all, &pool, msg)) != PB_OK)
         goto done;
-    pb_cli_plan(&session, workloads, &req, 1, plan);
     pb_runner_opts verify = { .pool = pool, .pool_threads = all, .verify_only = 1 };
     pb_runner_opts_defaults(&verify);
     pb_runner_opts timed = { .pool = pool, .pool_threads = all, .min_time_s = 0.01, .min_sample_s = 0.005,
@@ -152,7 +169,7 @@ done:
         pb_report_discard(&report);
     pb_plan_walk_free(&walk);
     pb_pool_free(pool);
-    free(plan);
+    pb_planned_list_free(plan);
     free(who);
     free(who_list);
     pb_resultset_free(&set);

@@ -12,11 +12,15 @@ typedef struct pb_backend_slot {
     void *ctx;              /* non-NULL when initialised and usable */
     pb_msg why;             /* when not usable: what is missing and how to fix it */
     int named;              /* the user named it with -b */
+    unsigned char *chosen;  /* after --device, on a device backend: chosen[d] is 1 for each chosen
+                               device d < nchosen (NULL when it has none) */
+    int nchosen;
 } pb_backend_slot;
 
 typedef struct pb_session {
     pb_backend_slot slots[PB_MAX_BACKENDS];
     int nslots;
+    int devices_chosen;     /* --device was given: device backends keep only their chosen devices */
 } pb_session;
 
 /* Opens the backends named in `names` (all registry backends when nnames == 0). An unknown name
@@ -25,11 +29,28 @@ typedef struct pb_session {
 pb_status pb_session_open(pb_session *session, const char *const *names, int nnames, pb_msg *msg);
 void pb_session_close(pb_session *session); /* accepts NULL */
 
-/* The variants of workload `id` on slot `slot` (0 when the backend is not usable). Variants that
- * run GPU-dialect kernels on a CPU device (OpenCL on PoCL) are kept only when the user named the
- * backend or `include_cpu_devices` is set: they test correctness, they do not measure a GPU. */
-int pb_session_variants(const pb_session *session, int slot, pb_workload_id id, const pb_variant_request *req,
-                        int include_cpu_devices, pb_variant *out, int max);
+/* Whether the slot's backend runs on devices of its own (opencl, cuda, metal: the backends with
+ * end-to-end timing), so that --device chooses among them; cpu and blas run on the host. */
+int pb_session_device_backend(const pb_backend_slot *slot);
+
+/* Applies --device: `spec` is a comma-separated list (split in place) whose items are `all`, a
+ * device index ("0"), a case-insensitive part of a device name ("H200"), or either after a
+ * backend name ("cuda:1", "opencl:pthread"). An index or name applies to every device backend
+ * that has such a device. An item that matches no device is PB_ERR_USAGE, with the devices there
+ * are. Device backends then keep only the chosen devices; cpu and blas are not affected. */
+pb_status pb_session_choose_devices(pb_session *session, char *spec, pb_msg *msg);
+
+/* Lists the devices of the usable device backends into `out`, for messages:
+ * "opencl has device 0 (pthread-AMD EPYC); cuda has devices 0 (NVIDIA H200), 1 (NVIDIA H200)". */
+void pb_session_describe_devices(const pb_session *session, char *out, size_t size);
+
+/* Every variant of workload `id` on slot `slot` (none when the backend is not usable), in a list
+ * sized to fit (free it with pb_variant_list_free). Variants that run GPU-dialect kernels on a CPU
+ * device (OpenCL on PoCL) are kept only when the user named the backend or `include_cpu_devices`
+ * is set: they test correctness, they do not measure a GPU. After --device, a device backend's
+ * variants on devices not chosen are left out. */
+pb_status pb_session_variants(const pb_session *session, int slot, pb_workload_id id, const pb_variant_request *req,
+                              int include_cpu_devices, pb_variant_list *out, pb_msg *msg);
 
 /* The names of all registry backends, comma-separated, for messages. */
 void pb_session_known_backends(char *out, size_t size);
