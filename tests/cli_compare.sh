@@ -21,7 +21,7 @@ expect self_ratio 0 '1\.00x' -- "$PB_BIN" compare "$GOOD" "$GOOD"
 expect self_md 0 '^\| workload \| size' -- "$PB_BIN" compare "$GOOD" "$GOOD" --format md
 expect self_csv 0 '^kind,a_file,b_file' -- "$PB_BIN" compare "$GOOD" "$GOOD" --format csv
 expect self_json 0 '"schema": "parbench-compare"' -- "$PB_BIN" compare "$GOOD" "$GOOD" --format json
-expect three_files 0 'lab box vs lab box' -- "$PB_BIN" compare "$GOOD" "$GOOD" "$GOOD" --threshold 2.5
+expect three_files 0 '^B = lab box \(fuzz/corpus/valid_full.json\) against A = lab box' -- "$PB_BIN" compare "$GOOD" "$GOOD" "$GOOD" --threshold 2.5
 ESC=$(printf '\033')
 if "$PB_BIN" compare "$GOOD" "$GOOD" | grep -q "$ESC"; then fail no_color_in_pipe "colour codes in piped output"
 else ok no_color_in_pipe; fi
@@ -32,6 +32,8 @@ if [ -s "$T/out.txt" ]; then ok output_file_written; else fail output_file_writt
 sed 's/"cflags": *"[^"]*"/"cflags": "-O1 -g -fsanitize=address,undefined"/' "$GOOD" >"$T/sanitized.json"
 expect sanitized_build 0 "B's parbench was built with sanitizers" -- "$PB_BIN" compare "$GOOD" "$T/sanitized.json"
 
+expect wide_option 0 '^workload +size +precision +role' -- "$PB_BIN" compare "$GOOD" "$GOOD" --wide
+expect help_wide 0 '--wide' -- "$PB_BIN" compare --help
 expect one_file 2 '^parbench compare: needs at least two result files' -- "$PB_BIN" compare "$GOOD"
 expect bad_format 2 'unknown format' -- "$PB_BIN" compare "$GOOD" "$GOOD" --format xml
 expect bad_threshold 2 'threshold expects a percentage' -- "$PB_BIN" compare "$GOOD" "$GOOD" --threshold -3

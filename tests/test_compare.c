@@ -391,13 +391,14 @@ static void test_warnings(void)
 
 /* ---- output formats -------------------------------------------------------------------------- */
 
-static char *pb_render(const pb_comparison *cmp, pb_compare_format format, int color)
+/* The output at `width` columns (0: --wide). */
+static char *pb_render_width(const pb_comparison *cmp, pb_compare_format format, int color, int width)
 {
     FILE *f = tmpfile();
     if (!f)
         return NULL;
     pb_msg msg = { "" };
-    CHECK_MSG(pb_compare_write(cmp, 1, format, color, f, &msg) == PB_OK, "%s", msg.text);
+    CHECK_MSG(pb_compare_write_width(cmp, 1, format, color, width, f, &msg) == PB_OK, "%s", msg.text);
     long n = ftell(f);
     char *text = calloc((size_t)n + 1, 1);
     rewind(f);
@@ -405,6 +406,11 @@ static char *pb_render(const pb_comparison *cmp, pb_compare_format format, int c
         text[0] = '\0';
     fclose(f);
     return text;
+}
+
+static char *pb_render(const pb_comparison *cmp, pb_compare_format format, int color)
+{
+    return pb_render_width(cmp, format, color, PB_COMPARE_WIDTH);
 }
 
 /* Fields in one CSV line, honouring quotes. */
@@ -442,8 +448,13 @@ static void test_formats(void)
     CHECK(text && strstr(text, "faster") && strstr(text, "failed (on A and B)"));
     CHECK(text && strstr(text, "only in B: mandelbrot n=4096 fp32 gpu (metal)"));
     CHECK(text && strstr(text, "All cores = per-core speed x core count x scaling efficiency"));
-    CHECK(text && strstr(text, "(12 -> 16)"));
     CHECK(text && !strchr(text, '\033'));
+    CHECK(text && strstr(text, "B has no GPU") == NULL && strstr(text, "only in B: mandelbrot"));
+    for (const char *p = text, *nl; p && (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+        CHECK_MSG(nl - p <= PB_COMPARE_WIDTH, "%.*s", (int)(nl - p), p);
+    free(text);
+    text = pb_render_width(&cmp, PB_COMPARE_TEXT, 0, 0);
+    CHECK(text && strstr(text, "12 -> 16") && strstr(text, "n=1048576") && strstr(text, "95% interval"));
     free(text);
     text = pb_render(&cmp, PB_COMPARE_TEXT, 1);
     CHECK(text && strstr(text, "\033[32mfaster"));
@@ -737,7 +748,81 @@ static void test_untrusted_summaries(void)
     pb_resultset_free(&b);
 }
 
+/* Files with no case in common are refused with the reason and the fix. */
+static void test_nothing_in_common(void)
+{
+    pb_resultset a, b;
+    pb_comparison cmp;
+    pb_msg msg = { "" };
+    pb_rng rng = pb_rng_make(5);
+    pb_set_init(&a, "a");
+    pb_set_init(&b, "b");
+    pb_add_case(&a, "sgemm", "cpu-1", "cpu", 1, 1024, &rng, 0.1, 0.01, 12);
+    pb_add_case(&b, "sgemm", "gpu", "cuda", 0, 1024, &rng, 0.1, 0.01, 12);
+    CHECK(pb_compare_build(&a, "a.json", &b, "b.json", 0.05, &cmp, NULL) == PB_OK);
+    CHECK(pb_compare_require_common(&cmp, &msg) == PB_ERR_INPUT);
+    CHECK_MSG(strstr(msg.text, "A has roles cpu-1, B has gpu: run both with the same backends"), "%s", msg.text);
+    pb_comparison_free(&cmp);
+
+    strcpy(b.results[0].workload, "triad");
+    CHECK(pb_compare_build(&a, "a.json", &b, "b.json", 0.05, &cmp, NULL) == PB_OK);
+    CHECK(pb_compare_require_common(&cmp, &msg) == PB_ERR_INPUT);
+    CHECK_MSG(strstr(msg.text, "A ran sgemm, B ran triad: run B with -w sgemm"), "%s", msg.text);
+    pb_comparison_free(&cmp);
+
+    strcpy(b.results[0].workload, "sgemm");
+    strcpy(b.results[0].role, "cpu-1");
+    b.results[0].dims[0] = 2048;
+    strcpy(b.tool_version, "0.2.0");
+    CHECK(pb_compare_build(&a, "a.json", &b, "b.json", 0.05, &cmp, NULL) == PB_OK);
+    CHECK(pb_compare_require_common(&cmp, &msg) == PB_ERR_INPUT);
+    CHECK_MSG(strstr(msg.text, "A was made by parbench 0.1.0 and B by 0.2.0"), "%s", msg.text);
+    pb_comparison_free(&cmp);
+
+    strcpy(b.preset, "quick");
+    CHECK(pb_compare_build(&a, "a.json", &b, "b.json", 0.05, &cmp, NULL) == PB_OK);
+    CHECK(pb_compare_require_common(&cmp, &msg) == PB_ERR_INPUT);
+    CHECK_MSG(strstr(msg.text, "a.json and b.json have no case in common: A is standard, B is quick: run B with "
+                               "--preset standard"), "%s", msg.text);
+    pb_comparison_free(&cmp);
+
+    b.results[0].dims[0] = 1024;
+    strcpy(b.preset, "standard");
+    CHECK(pb_compare_build(&a, "a.json", &b, "b.json", 0.05, &cmp, NULL) == PB_OK);
+    CHECK(pb_compare_require_common(&cmp, &msg) == PB_OK);
+    pb_comparison_free(&cmp);
+    pb_resultset_free(&a);
+    pb_resultset_free(&b);
+}
+
+/* A warning names each case once, telling apart cases of one workload and role. */
+static void test_warning_names_each_case_once(void)
+{
+    pb_resultset a, b;
+    pb_comparison cmp;
+    pb_rng rng = pb_rng_make(6);
+    pb_set_init(&a, "a");
+    pb_set_init(&b, "b");
+    pb_add_case(&a, "sgemm", "lib-cpu", "blas", 1, 1024, &rng, 0.1, 0.01, 12);
+    pb_add_case(&a, "sgemm", "lib-cpu", "blas", 8, 1024, &rng, 0.02, 0.01, 12);
+    pb_add_case(&b, "sgemm", "lib-cpu", "blas", 1, 1024, &rng, 0.1, 0.01, 12)->disturbed_rounds = 2;
+    pb_add_case(&b, "sgemm", "lib-cpu", "blas", 8, 1024, &rng, 0.02, 0.01, 12)->disturbed_rounds = 3;
+    b.seed = 9;
+    CHECK(pb_compare_build(&a, "a.json", &b, "b.json", 0.05, &cmp, NULL) == PB_OK);
+    CHECK(pb_has_warning(&cmp, "sgemm lib-cpu 1 thread (2 of 6 rounds), sgemm lib-cpu 8 threads (3 of 6 rounds)"));
+    CHECK(pb_has_warning(&cmp, "different input seeds (A: 0, B: 9)"));
+    CHECK(!pb_has_warning(&cmp, "same"));
+    pb_comparison_free(&cmp);
+    CHECK(pb_compare_build(&a, "a.json", &a, "a.json", 0.05, &cmp, NULL) == PB_OK);
+    CHECK(pb_has_warning(&cmp, "A and B are the same file (a.json)"));
+    pb_comparison_free(&cmp);
+    pb_resultset_free(&a);
+    pb_resultset_free(&b);
+}
+
 static const pbtest_case tests[] = {
+    { "nothing_in_common", test_nothing_in_common },
+    { "warning_names_each_case_once", test_warning_names_each_case_once },
     { "t_distribution", test_t_distribution },
     { "interval_coverage", test_interval_coverage },
     { "untrusted_summaries", test_untrusted_summaries },

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -465,9 +466,46 @@ static void pb_warn_mismatches(pb_comparison *cmp)
     }
 }
 
+/* A case's name in a warning's list: its workload and role, and where another case of `set` has
+ * the same two, what tells them apart (backend, device, thread count, size), so that no two
+ * entries of a list read alike. */
+static void pb_case_label(const pb_result *r, const pb_resultset *set, char *buf, size_t size)
+{
+    int backend = 0, device = 0, threads = 0, shape = 0;
+    for (int i = 0; i < set->nresults; i++) {
+        const pb_result *o = &set->results[i];
+        if (o == r || strcmp(o->workload, r->workload) != 0 || strcmp(o->role, r->role) != 0)
+            continue;
+        backend |= strcmp(o->backend, r->backend) != 0;
+        device |= strcmp(o->backend, r->backend) == 0 && o->device != r->device;
+        threads |= o->threads != r->threads;
+        shape |= !pb_same_size(o, r) || strcmp(o->precision, r->precision) != 0;
+    }
+    char size_text[64] = "";
+    if (shape)
+        pb_compare_size_text(r, size_text, sizeof size_text);
+    snprintf(buf, size, "%s %s", r->workload, r->role);
+    size_t used = strlen(buf);
+    if (backend && used < size)
+        used += (size_t)snprintf(buf + used, size - used, " %s", r->backend);
+    if (device && used < size)
+        used += (size_t)snprintf(buf + used, size - used, " device %d", r->device);
+    if (threads && used < size)
+        used += (size_t)snprintf(buf + used, size - used, " %d thread%s", r->threads, r->threads == 1 ? "" : "s");
+    if (shape && used < size)
+        snprintf(buf + used, size - used, " %s %s", size_text, r->precision);
+}
+
+/* The spread the unstable flag judges: between rounds (as the run table's spread column shows
+ * it), or the coefficient of variation of a one-window case (schema 1). */
+static double pb_flag_spread(const pb_result *r)
+{
+    return r->rounds >= 2 ? exp(r->round_spread) - 1 : r->cv;
+}
+
 static void pb_warn_unstable(pb_comparison *cmp)
 {
-    char list[200] = "";
+    char list[240] = "", label[96];
     int count = 0;
     size_t used = 0;
     for (int i = 0; i < cmp->ncases; i++) {
@@ -475,17 +513,19 @@ static void pb_warn_unstable(pb_comparison *cmp)
         if (!(c->a->unstable || c->b->unstable) || c->verdict == PB_VERDICT_FAILED || c->verdict == PB_VERDICT_NOT_RUN)
             continue;
         if (count++ < 4 && used < sizeof list) {
-            int n = snprintf(list + used, sizeof list - used, "%s%s %s (%s)", used ? ", " : "", c->a->workload,
-                             c->a->role, c->a->unstable && c->b->unstable ? "A and B" : c->a->unstable ? "A" : "B");
+            pb_case_label(c->a, cmp->a, label, sizeof label);
+            int n = snprintf(list + used, sizeof list - used, "%s%s (A %.0f%%, B %.0f%%)", used ? ", " : "", label,
+                             100 * pb_flag_spread(c->a), 100 * pb_flag_spread(c->b));
             used += n > 0 ? (size_t)n : 0;
         }
     }
+    int rounds = cmp->a->schema_version >= 2 && cmp->b->schema_version >= 2;
     if (count > 0)
-        pb_warn(cmp, "%d case%s unstable (%s), so %s wider: %s%s", count,
-                count == 1 ? " was" : "s were",
-                cmp->a->schema_version >= 2 && cmp->b->schema_version >= 2
-                    ? "its rounds still disagreed when the run's rounds ran out"
-                    : "timings varied by more than 5%",
+        pb_warn(cmp, "%d case%s unstable (%s), so %s wider: %s%s", count, count == 1 ? " was" : "s were",
+                rounds ? (count == 1 ? "its rounds still disagreed when the run's rounds ran out; spread between rounds"
+                                     : "their rounds still disagreed when the run's rounds ran out; spread between "
+                                       "rounds")
+                       : "timings varied by more than 5%; coefficient of variation",
                 count == 1 ? "its interval is" : "their intervals are", list, count > 4 ? ", ..." : "");
 }
 
@@ -523,8 +563,10 @@ static void pb_warn_disturbed(pb_comparison *cmp, const pb_resultset *set, const
         if (r->status != PB_CASE_OK || r->disturbed_rounds <= 0)
             continue;
         if (count++ < 4 && used < sizeof list) {
-            int n = snprintf(list + used, sizeof list - used, "%s%s %s (%d of %d rounds)", used ? ", " : "",
-                             r->workload, r->role, r->disturbed_rounds, r->rounds);
+            char label[96];
+            pb_case_label(r, set, label, sizeof label);
+            int n = snprintf(list + used, sizeof list - used, "%s%s (%d of %d rounds)", used ? ", " : "", label,
+                             r->disturbed_rounds, r->rounds);
             used += n > 0 ? (size_t)n : 0;
         }
     }
@@ -546,9 +588,35 @@ static void pb_warn_inconsistent(pb_comparison *cmp, const pb_resultset *set, co
     }
 }
 
+/* A file compared with itself, or with a copy of itself: there is no second measurement. */
+static void pb_warn_same_run(pb_comparison *cmp)
+{
+    const pb_resultset *a = cmp->a, *b = cmp->b;
+    int same_start = a->started_at[0] && strcmp(a->started_at, b->started_at) == 0 &&
+                     strcmp(a->machine.hostname, b->machine.hostname) == 0;
+    int same_samples = cmp->ncases > 0 && cmp->nonly_a == 0 && cmp->nonly_b == 0, measured = 0;
+    for (int i = 0; i < cmp->ncases && same_samples; i++) {
+        same_samples = pb_same_samples(cmp->cases[i].a, cmp->cases[i].b);
+        measured |= cmp->cases[i].a->nsamples > 0;
+    }
+    const char *consequence = "a run compared with itself can show no difference; compare two runs";
+    if (strcmp(cmp->name_a, cmp->name_b) == 0)
+        pb_warn(cmp, "A and B are the same file (%s): %s", cmp->name_a, consequence);
+    else if (same_start)
+        pb_warn(cmp, "A and B are the same run (started %s on %s): %s", a->started_at,
+                a->machine.hostname[0] ? a->machine.hostname : "an unnamed host", consequence);
+    else if (same_samples && measured)
+        pb_warn(cmp, "A and B hold the very same samples, so they are one run: %s", consequence);
+}
+
 static void pb_compare_warnings(pb_comparison *cmp)
 {
     const pb_resultset *a = cmp->a, *b = cmp->b;
+    pb_warn_same_run(cmp);
+    if (a->seed != b->seed)
+        pb_warn(cmp, "the runs used different input seeds (A: %llu, B: %llu), so their inputs differ; run B with "
+                "--seed %llu",
+                (unsigned long long)a->seed, (unsigned long long)b->seed, (unsigned long long)a->seed);
     pb_warn_if_differs(cmp, "parbench versions", a->tool_version, b->tool_version,
                        "kernels or measurement may have changed between versions");
     pb_warn_if_differs(cmp, "presets", a->preset, b->preset, "problem sizes differ, so few cases match");
@@ -580,6 +648,66 @@ static void pb_compare_warnings(pb_comparison *cmp)
     pb_warn_disturbed(cmp, b, "B");
     pb_warn_inconsistent(cmp, a, "A");
     pb_warn_inconsistent(cmp, b, "B");
+}
+
+/* ---- files with nothing in common ----------------------------------------------------------- */
+
+/* The distinct values of a text field of a set's results (at `offset` in pb_result), joined by
+ * `sep`; whether any of them also occurs in `other`. */
+static int pb_distinct(const pb_resultset *set, size_t offset, const char *sep, const pb_resultset *other, char *buf,
+                       size_t size)
+{
+    size_t used = 0;
+    int shared = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < set->nresults; i++) {
+        const char *v = (const char *)&set->results[i] + offset;
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = strcmp((const char *)&set->results[j] + offset, v) == 0;
+        for (int j = 0; other && j < other->nresults && !shared; j++)
+            shared = strcmp((const char *)&other->results[j] + offset, v) == 0;
+        if (seen || used >= size)
+            continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used ? sep : "", v);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return shared;
+}
+
+pb_status pb_compare_require_common(const pb_comparison *cmp, pb_msg *msg)
+{
+    const pb_resultset *a = cmp->a, *b = cmp->b;
+    const char *na = cmp->name_a, *nb = cmp->name_b;
+    char la[160], lb[160];
+    if (cmp->ncases > 0)
+        return PB_OK;
+    if (a->nresults == 0 || b->nresults == 0)
+        return pb_msg_set(msg, PB_ERR_INPUT, "%s holds no results, so it has no case in common with %s: compare files "
+                          "written by a `parbench run` that measured something",
+                          a->nresults == 0 ? na : nb, a->nresults == 0 ? nb : na);
+    if (a->preset[0] && b->preset[0] && strcmp(a->preset, b->preset) != 0)
+        return pb_msg_set(msg, PB_ERR_INPUT, "%s and %s have no case in common: A is %s, B is %s: run B with --preset %s",
+                          na, nb, a->preset, b->preset, a->preset);
+    if (!pb_distinct(a, offsetof(pb_result, workload), ",", b, la, sizeof la)) {
+        pb_distinct(b, offsetof(pb_result, workload), ",", NULL, lb, sizeof lb);
+        return pb_msg_set(msg, PB_ERR_INPUT, "%s and %s have no case in common: A ran %s, B ran %s: run B with -w %s",
+                          na, nb, la, lb, la);
+    }
+    if (!pb_distinct(a, offsetof(pb_result, role), ", ", b, la, sizeof la)) {
+        pb_distinct(b, offsetof(pb_result, role), ", ", NULL, lb, sizeof lb);
+        return pb_msg_set(msg, PB_ERR_INPUT, "%s and %s have no case in common: A has roles %s, B has %s: run both "
+                          "with the same backends (-b; `parbench list` shows what each machine has)",
+                          na, nb, la, lb);
+    }
+    if (strcmp(a->tool_version, b->tool_version) != 0)
+        return pb_msg_set(msg, PB_ERR_INPUT, "%s and %s have no case in common: their sizes or precisions differ, as "
+                          "A was made by parbench %s and B by %s: run both with the same parbench and --preset",
+                          na, nb, a->tool_version[0] ? a->tool_version : "unknown",
+                          b->tool_version[0] ? b->tool_version : "unknown");
+    return pb_msg_set(msg, PB_ERR_INPUT, "%s and %s have no case in common: their sizes or precisions differ: run "
+                      "both with the same --preset",
+                      na, nb);
 }
 
 /* ---- the comparison -------------------------------------------------------------------------- */
@@ -647,7 +775,7 @@ pb_status pb_compare_build(const pb_resultset *a, const char *name_a, const pb_r
     char *used_b = calloc((size_t)b->nresults + 1, 1);
     /* Fixed warnings, one per unmatched case of A at most, one per inconsistent case of either
      * file at most, and the summaries. */
-    cmp.warnings = calloc((size_t)a->nresults + (size_t)b->nresults + 16, sizeof *cmp.warnings);
+    cmp.warnings = calloc((size_t)a->nresults + (size_t)b->nresults + 24, sizeof *cmp.warnings);
     pb_status st = PB_OK;
     if (!match_a || !used_b || !cmp.warnings)
         st = pb_msg_set(msg, PB_ERR_NOMEM, "out of memory comparing results");

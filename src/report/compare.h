@@ -104,15 +104,27 @@ typedef enum pb_compare_format {
 /* PB_ERR_USAGE with the list of formats for an unknown name. */
 pb_status pb_compare_format_parse(const char *name, pb_compare_format *out, pb_msg *msg);
 
+#define PB_COMPARE_WIDTH 80 /* columns the text fits by default (a terminal's width when COLUMNS is unset) */
+
 /* Writes n comparisons (each against the same baseline) in `format`. `color`: ANSI colours in
- * the text format. */
+ * the text format. `width`: the columns the text format fits, leaving out table columns and
+ * wrapping lines (0: no limit, every column); Markdown, CSV and JSON keep everything. */
+pb_status pb_compare_write_width(const pb_comparison *cmps, int n, pb_compare_format format, int color, int width,
+                                 FILE *out, pb_msg *msg);
+/* The same at PB_COMPARE_WIDTH columns. */
 pb_status pb_compare_write(const pb_comparison *cmps, int n, pb_compare_format format, int color, FILE *out,
                            pb_msg *msg);
 
+/* PB_ERR_INPUT when A and B have no case in common, with the reason and the fix ("A is quick, B
+ * is standard: run B with --preset quick"); PB_OK otherwise. */
+pb_status pb_compare_require_common(const pb_comparison *cmp, pb_msg *msg);
+
 /* `parbench compare` once its options are parsed: reads the files (the baseline first), compares
  * each with the baseline and writes the result in `format` to `output` (NULL: standard output).
- * PB_ERR_USAGE or PB_ERR_INPUT for a bad argument or file (the message names it). */
+ * The text fits $COLUMNS, else PB_COMPARE_WIDTH columns; `wide`: every column, no wrapping.
+ * PB_ERR_USAGE or PB_ERR_INPUT for a bad argument or file, or files with no case in common (the
+ * message names it). */
 pb_status pb_compare_files(const char *const *files, int nfiles, pb_compare_format format, double threshold,
-                           const char *output, pb_msg *msg);
+                           int wide, const char *output, pb_msg *msg);
 
 #endif

@@ -16,15 +16,27 @@ static int pb_use_color(FILE *out)
            !(term && strcmp(term, "dumb") == 0);
 }
 
+/* The columns the text fits: $COLUMNS where it holds a sensible number, else PB_COMPARE_WIDTH;
+ * 0 (no limit) for --wide. */
+static int pb_compare_width(int wide)
+{
+    const char *columns = getenv("COLUMNS");
+    char *end;
+    if (wide)
+        return 0;
+    long n = columns && columns[0] ? strtol(columns, &end, 10) : 0;
+    return n >= 20 && n <= 10000 && *end == '\0' ? (int)n : PB_COMPARE_WIDTH;
+}
+
 /* Writes the comparisons to `output` (NULL: standard output); an unwritable -o is bad usage. */
-static pb_status pb_compare_output(const pb_comparison *cmps, int n, pb_compare_format format, const char *output,
-                                   pb_msg *msg)
+static pb_status pb_compare_output(const pb_comparison *cmps, int n, pb_compare_format format, int width,
+                                   const char *output, pb_msg *msg)
 {
     FILE *out = output ? fopen(output, "w") : stdout;
     if (!out)
         return pb_msg_set(msg, PB_ERR_USAGE, "cannot write '%s': %s; check the directory exists and is writable",
                           output, strerror(errno));
-    pb_status st = pb_compare_write(cmps, n, format, pb_use_color(out), out, msg);
+    pb_status st = pb_compare_write_width(cmps, n, format, pb_use_color(out), width, out, msg);
     if (fflush(out) != 0 && st == PB_OK)
         st = pb_msg_set(msg, PB_ERR_IO, "could not write the comparison: %s", strerror(errno));
     if (out != stdout && fclose(out) != 0 && st == PB_OK)
@@ -33,7 +45,7 @@ static pb_status pb_compare_output(const pb_comparison *cmps, int n, pb_compare_
 }
 
 pb_status pb_compare_files(const char *const *files, int nfiles, pb_compare_format format, double threshold,
-                           const char *output, pb_msg *msg)
+                           int wide, const char *output, pb_msg *msg)
 {
     pb_resultset *sets = calloc((size_t)nfiles, sizeof *sets);
     pb_comparison *cmps = calloc((size_t)nfiles, sizeof *cmps);
@@ -43,10 +55,13 @@ pb_status pb_compare_files(const char *const *files, int nfiles, pb_compare_form
         if (st == PB_ERR_IO)
             st = PB_ERR_INPUT; /* a missing or unreadable file is bad input to compare */
     }
-    for (int i = 1; i < nfiles && st == PB_OK; i++)
+    for (int i = 1; i < nfiles && st == PB_OK; i++) {
         st = pb_compare_build(&sets[0], files[0], &sets[i], files[i], threshold, &cmps[i - 1], msg);
+        if (st == PB_OK)
+            st = pb_compare_require_common(&cmps[i - 1], msg);
+    }
     if (st == PB_OK)
-        st = pb_compare_output(cmps, nfiles - 1, format, output, msg);
+        st = pb_compare_output(cmps, nfiles - 1, format, pb_compare_width(wide), output, msg);
     for (int i = 0; sets && cmps && i < nfiles; i++) {
         pb_comparison_free(&cmps[i]);
         pb_resultset_free(&sets[i]);
