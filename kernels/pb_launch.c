@@ -23,6 +23,11 @@
 /* The smallest nbody tile: below two SIMD groups of 32 the barriers around every tile cost more
  * than the extra groups gain. */
 #define PB_LAUNCH_NBODY_MIN_TILE 64
+/* SIMD groups per compute unit that keep nbody's inner loop (a dependent chain of FMAs, an rsqrt and
+ * multiplies, about 50 cycles deep) issuing every cycle: four for each of the four schedulers of an
+ * NVIDIA SM (since Volta) or the four SIMDs of an AMD CU. Below n x 1 work-items of that, the plan
+ * splits each body's sum over several work-items (pb_launch_nbody). */
+#define PB_LAUNCH_NBODY_SIMD_PER_UNIT 16
 /* The 2D work-group: one 32-wide row along x (contiguous memory: one 128-byte access per SIMD group
  * of 32) and up to 8 rows. */
 #define PB_LAUNCH_2D_WIDTH 32
@@ -281,9 +286,30 @@ static pb_status pb_launch_stencil(const pb_problem *pr, const pb_launch_limits 
     return PB_OK;
 }
 
-/* The tile is the work-group: up to 256 bodies, halved while that leaves fewer than two groups per
- * unit (CUDA's and Metal's rule; OpenCL kept 256 and left most of a large GPU idle at n = 4096).
- * From the quick size up a 2-unit CPU device still gets 256. */
+/* Work-items per body: the smallest power of two S that gives the device at least
+ * PB_LAUNCH_NBODY_SIMD_PER_UNIT SIMD groups per compute unit (n x S work-items), while a work-group
+ * of the largest size still holds at least one SIMD group of bodies, so that the parts of a SIMD
+ * group read one tile entry together. 1 on a CPU device: PoCL runs a work-group as a loop over its
+ * work-items, so there are no idle lanes to fill, and a split only adds the partial sums' pass.
+ * A 132-SM H100 at the standard size (16,384 bodies): 8 (131,072 work-items, 31 warps per SM);
+ * at the large size (65,536): 2. */
+static unsigned pb_launch_nbody_split(long long n, unsigned local, unsigned simd, const pb_launch_limits *lim)
+{
+    const long long target = (long long)pb_launch_units(lim) * simd * PB_LAUNCH_NBODY_SIMD_PER_UNIT;
+    unsigned split = 1;
+    if (lim->cpu)
+        return split;
+    while (n * split < target && local / (2 * split) >= simd &&
+           pb_launch_cap(2 * split, lim->max_items[1]) == 2 * split)
+        split *= 2;
+    return split;
+}
+
+/* A 2D work-group of (B, S): B bodies, each summed by S work-items (pb_launch_nbody_split), B x S <=
+ * 256. The tile, B x S bodies, is halved while that leaves fewer than two groups per unit (CUDA's
+ * and Metal's rule; OpenCL kept 256 and left most of a large GPU idle at n = 4096), down to two SIMD
+ * groups (64 items) or one SIMD group of bodies. From the quick size up a 2-unit CPU device still
+ * gets 256 x 1. */
 static pb_status pb_launch_nbody(const pb_problem *pr, const pb_launch_limits *lim, pb_launch_plan *plan,
                                  pb_msg *msg)
 {
@@ -291,13 +317,17 @@ static pb_status pb_launch_nbody(const pb_problem *pr, const pb_launch_limits *l
     const unsigned simd = lim->simd_width ? lim->simd_width : PB_LAUNCH_SIMD_UNKNOWN;
     const unsigned smallest = 2 * simd > PB_LAUNCH_NBODY_MIN_TILE ? 2 * simd : PB_LAUNCH_NBODY_MIN_TILE;
     unsigned local = pb_launch_local_1d(lim, PB_LK_NBODY);
-    while (local > smallest && pb_launch_div_up(p->n, local) < 2 * pb_launch_units(lim))
+    const unsigned split = pb_launch_nbody_split(p->n, local, simd, lim);
+    while (local > smallest && local / 2 >= split * simd &&
+           pb_launch_div_up(p->n, local / split) < 2 * pb_launch_units(lim))
         local /= 2;
     pb_launch_step *s = pb_launch_add(plan, PB_LK_NBODY, p, sizeof *p, 2, 0, 1, msg);
     if (!s)
         return PB_ERR_NOMEM;
-    s->local[0] = local;
-    s->groups[0] = pb_launch_div_up(p->n, local);
+    s->dims = 2;
+    s->local[0] = local / split;
+    s->local[1] = split;
+    s->groups[0] = pb_launch_div_up(p->n, s->local[0]);
     return PB_OK;
 }
 

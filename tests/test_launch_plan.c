@@ -285,6 +285,78 @@ static void check_histogram(const pb_launch_plan *plan, const pb_problem *p, con
               what, groups, count->local[0], n);
 }
 
+/* nbody's SIMD width and split target as the plan reads them: PB_LAUNCH_NBODY_SIMD_PER_UNIT (16)
+ * SIMD groups per compute unit, with 32 lanes and 8 units where the device does not say. */
+static unsigned nbody_simd(const pb_launch_limits *lim)
+{
+    return lim->simd_width ? lim->simd_width : 32;
+}
+
+static long long nbody_target(const pb_launch_limits *lim)
+{
+    return (long long)(lim->compute_units ? lim->compute_units : 8) * nbody_simd(lim) * 16;
+}
+
+/* Runs the kernel's index arithmetic (kernels/nbody.pbk) for every work-item of every group: each
+ * body is stored by exactly one work-item (part 0 of its slot), each tile entry is loaded by
+ * exactly one work-item, and each body's sum takes every j exactly once, split over its parts. */
+static void check_nbody_indices(const pb_launch_step *s, long long n, const char *what)
+{
+    const long long b = s->local[0], split = s->local[1], groups = s->groups[0], tile = b * split;
+    char *stored = calloc((size_t)(n > 0 ? n : 1), 1), *summed = calloc((size_t)(n > 0 ? n : 1), 1);
+    int bad = 0;
+    for (long long g = 0; g < groups && !bad; g++) {
+        for (long long slot = 0; slot < b && !bad; slot++) {
+            const long long i = g * b + slot;
+            if (i < n)
+                bad |= stored[i]++ != 0;
+            if (g > 0 || slot > 0)
+                continue; /* every body's j loop is the same: check group 0, slot 0 */
+            for (long long base = 0; base < n; base += tile) {
+                const long long count = tile < n - base ? tile : n - base;
+                for (long long lid = 0; lid < tile; lid++)
+                    bad |= base + lid < n && lid >= count;
+                for (long long part = 0; part < split; part++) {
+                    const long long end = (part + 1) * b < count ? (part + 1) * b : count;
+                    for (long long j = part * b; j < end; j++)
+                        bad |= summed[base + j]++ != 0;
+                }
+            }
+        }
+    }
+    for (long long i = 0; i < n && !bad; i++)
+        bad |= stored[i] != 1 || summed[i] != 1;
+    CHECK_MSG(!bad, "%s: (%lld x %lld) x %lld groups leave a body unstored or a term not summed once", what, b,
+              split, groups);
+    free(stored);
+    free(summed);
+}
+
+/* A 2D group of (bodies, parts of each body's sum) within the kernel's 256-entry tile, covering the
+ * bodies; the split is a power of two, 1 on a CPU device, the smallest that reaches the target
+ * unless a group of bodies would fall below one SIMD group (or the device's y limit), and no
+ * larger than it needs. */
+static void check_nbody(const pb_launch_plan *plan, const pb_problem *p, const pb_launch_limits *lim,
+                        const char *what)
+{
+    const pb_launch_step *s = &plan->steps[0];
+    const long long n = p->params.nbody.n, split = s->local[1];
+    const unsigned simd = nbody_simd(lim);
+    CHECK_MSG(plan->nsteps == 1 && s->dims == 2 && s->groups[1] == 1, "%s: %d steps, %u dims", what, plan->nsteps,
+              s->dims);
+    CHECK_MSG(covers(s, 0, n) && s->local[0] * s->local[1] <= 256, "%s: %u groups of %u x %u", what, s->groups[0],
+              s->local[0], s->local[1]);
+    CHECK_MSG(is_pow2(s->local[1]) && (!lim->cpu || split == 1), "%s: split %lld", what, split);
+    CHECK_MSG(split == 1 || (s->local[0] >= simd && n * (split / 2) < nbody_target(lim)), "%s: split %lld of %u",
+              what, split, s->local[0]);
+    const int capped = s->local[0] * s->local[1] / (2 * split) < simd ||
+                       (lim->max_items[1] && 2 * split > lim->max_items[1]);
+    CHECK_MSG(lim->cpu || n * split >= nbody_target(lim) || capped, "%s: split %lld leaves %lld work-items", what,
+              split, n * split);
+    if (n <= 1 << 16)
+        check_nbody_indices(s, n, what);
+}
+
 /* The per-workload coverage rules. */
 static void check_workload(const pb_launch_plan *plan, const pb_problem *p, const pb_launch_limits *lim,
                            const char *what)
@@ -295,10 +367,7 @@ static void check_workload(const pb_launch_plan *plan, const pb_problem *p, cons
     case PB_WL_TRIAD: CHECK_MSG(covers(s, 0, p->params.triad.n), "%s: grid", what); break;
     case PB_WL_REDUCE: check_reduce(plan, p, what); break;
     case PB_WL_STENCIL: check_stencil(plan, p, what); break;
-    case PB_WL_NBODY:
-        CHECK_MSG(covers(s, 0, p->params.nbody.n) && s->local[0] <= 256, "%s: %u tiles of %u", what, s->groups[0],
-                  s->local[0]);
-        break;
+    case PB_WL_NBODY: check_nbody(plan, p, lim, what); break;
     case PB_WL_MANDELBROT:
         CHECK_MSG(covers(s, 0, p->params.mandelbrot.width) && covers(s, 1, p->params.mandelbrot.height),
                   "%s: grid", what);
@@ -350,7 +419,8 @@ static void test_edge_sizes(void)
         {PB_WL_SGEMM, {{1}}},          {PB_WL_SGEMM, {{129}}},           {PB_WL_TRIAD, {{1}}},
         {PB_WL_TRIAD, {{257}}},        {PB_WL_REDUCE, {{1}}},            {PB_WL_REDUCE, {{257}}},
         {PB_WL_REDUCE, {{1 << 29}}},   {PB_WL_STENCIL, {{1, 1, 1}}},     {PB_WL_STENCIL, {{33, 9, 2}}},
-        {PB_WL_NBODY, {{1}}},          {PB_WL_NBODY, {{65}}},            {PB_WL_MANDELBROT, {{1, 1, 1}}},
+        {PB_WL_NBODY, {{1}}},          {PB_WL_NBODY, {{65}}},            {PB_WL_NBODY, {{257}}},
+        {PB_WL_NBODY, {{16385}}},      {PB_WL_NBODY, {{1 << 20}}},       {PB_WL_MANDELBROT, {{1, 1, 1}}},
         {PB_WL_HISTOGRAM, {{1}}},      {PB_WL_HISTOGRAM, {{INT_MAX}}},   {PB_WL_TRIAD, {{INT_MAX}}},
     };
     for (int d = 0; d < ndevices; d++) {
@@ -400,23 +470,69 @@ static void test_pocl_keeps_its_geometry(void)
     }
 }
 
-/* On a large GPU, nbody's tile shrinks until every SM gets two groups, down to 64 bodies: 64 at the
- * quick size (64 groups), 128 at the large one (512 groups for 132 SMs). */
-static void test_nbody_tile_fills_a_large_gpu(void)
+/* nbody's plan per device class and preset: the work-group (bodies x parts of each body's sum)
+ * and the groups. The target is 16 SIMD groups per compute unit: on a 132-SM H100 at the standard
+ * size, 16 x 132 x 32 = 67,584 work-items at least, where one body per work-item gives 16,384
+ * (256 groups of 64, a quarter of it); so 8 parts per body, 131,072 work-items in 512 groups of
+ * 32 x 8 (3.9 per SM, 31 warps of 64). Apple's M3 Pro (18 cores) and the small integrated GPU
+ * reach their targets (9,216 and 2,048) from the standard size with one body per work-item; PoCL
+ * never splits. */
+static void test_nbody_split_fills_each_device(void)
 {
     make_devices();
-    const pb_dims quick = {{4096}}, large = {{65536}};
-    pb_problem p = problem_at(PB_WL_NBODY, &quick);
+    static const struct {
+        int device;
+        long long n;
+        unsigned bodies, split, groups;
+    } expect[] = {
+        {1, 4096, 32, 8, 128},   {1, 16384, 32, 8, 512},  {1, 65536, 128, 2, 512}, {1, 100, 32, 8, 4},
+        {0, 4096, 64, 4, 64},    {0, 16384, 256, 1, 64},  {0, 65536, 256, 1, 256}, {0, 100, 32, 8, 4},
+        {3, 4096, 256, 1, 16},   {3, 16384, 256, 1, 64},  {3, 100, 16, 16, 7},     {2, 100, 64, 1, 2},
+        {2, 4096, 256, 1, 16},   {2, 16384, 256, 1, 64},  {4, 100, 32, 4, 4},      {5, 100, 8, 8, 13},
+    };
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
+        const device *dev = &devices[expect[i].device];
+        const pb_dims dims = {{expect[i].n}};
+        pb_problem p = problem_at(PB_WL_NBODY, &dims);
+        pb_launch_plan plan;
+        pb_msg msg = {""};
+        CHECK_MSG(pb_launch_plan_make(&p, &dev->lim, &plan, &msg) == PB_OK, "%s: %s", dev->name, msg.text);
+        const pb_launch_step *s = &plan.steps[0];
+        CHECK_MSG(s->local[0] == expect[i].bodies && s->local[1] == expect[i].split && s->groups[0] == expect[i].groups,
+                  "%s, n = %lld: %u groups of %u x %u", dev->name, expect[i].n, s->groups[0], s->local[0], s->local[1]);
+        pb_launch_plan_free(&plan);
+    }
+    /* The H100 at the standard size: at least the target, in one wave (2,048 threads per SM). */
+    const pb_dims standard = {{16384}};
+    pb_problem p = problem_at(PB_WL_NBODY, &standard);
     pb_launch_plan plan;
     pb_msg msg = {""};
     CHECK(pb_launch_plan_make(&p, &devices[1].lim, &plan, &msg) == PB_OK);
-    CHECK_MSG(plan.steps[0].local[0] == 64 && plan.steps[0].groups[0] == 64, "%u groups of %u", plan.steps[0].groups[0],
-              plan.steps[0].local[0]);
+    const long long items = (long long)plan.steps[0].groups[0] * plan.steps[0].local[0] * plan.steps[0].local[1];
+    CHECK_MSG(items >= 16LL * 132 * 32 && items <= 132LL * 2048, "%lld work-items", items);
     pb_launch_plan_free(&plan);
-    p = problem_at(PB_WL_NBODY, &large);
-    CHECK(pb_launch_plan_make(&p, &devices[1].lim, &plan, &msg) == PB_OK);
-    CHECK_MSG(plan.steps[0].local[0] == 128, "%u", plan.steps[0].local[0]);
-    pb_launch_plan_free(&plan);
+}
+
+/* The split across sizes on every device: the invariants of check_nbody, and it never grows with n. */
+static void test_nbody_split_shrinks_with_n(void)
+{
+    make_devices();
+    for (int d = 0; d < ndevices; d++) {
+        unsigned last = 1u << 30;
+        for (long long n = 1; n <= 1 << 17; n = n * 3 / 2 + 1) {
+            char what[96];
+            snprintf(what, sizeof what, "nbody n = %lld on %s", n, devices[d].name);
+            const pb_dims dims = {{n}};
+            pb_problem p = problem_at(PB_WL_NBODY, &dims);
+            pb_launch_plan plan;
+            pb_msg msg = {""};
+            CHECK_MSG(pb_launch_plan_make(&p, &devices[d].lim, &plan, &msg) == PB_OK, "%s: %s", what, msg.text);
+            check_nbody(&plan, &p, &devices[d].lim, what);
+            CHECK_MSG(plan.steps[0].local[1] <= last, "%s: split %u after %u", what, plan.steps[0].local[1], last);
+            last = plan.steps[0].local[1];
+            pb_launch_plan_free(&plan);
+        }
+    }
 }
 
 static void test_sgemm_tile_ladder(void)
@@ -500,7 +616,8 @@ static const pbtest_case tests[] = {
     {"every_workload_every_preset_every_device", test_every_workload_every_preset_every_device},
     {"edge_sizes", test_edge_sizes},
     {"pocl_keeps_its_geometry", test_pocl_keeps_its_geometry},
-    {"nbody_tile_fills_a_large_gpu", test_nbody_tile_fills_a_large_gpu},
+    {"nbody_split_fills_each_device", test_nbody_split_fills_each_device},
+    {"nbody_split_shrinks_with_n", test_nbody_split_shrinks_with_n},
     {"sgemm_tile_ladder", test_sgemm_tile_ladder},
     {"unsupported_has_a_reason", test_unsupported_has_a_reason},
     {"kernel_names", test_kernel_names},

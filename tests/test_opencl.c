@@ -1,16 +1,28 @@
 /* What only the opencl backend has: its devices and roles, every sgemm tile configuration, the
  * standard sizes on PoCL with device timers, a kernel that fails to compile reporting its build
- * log, and an oversize case refused as unsupported (tiny and quick run in test_matrix.c). Skipped
- * when the backend is not built or no OpenCL platform is installed. */
+ * log, an oversize case refused as unsupported (tiny and quick run in test_matrix.c), and nbody's
+ * split sums, which only GPUs get, run here under a GPU's plan. Skipped when the backend is not
+ * built or no OpenCL platform is installed. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernels/pb_kernel_sources.h"
+#include "../kernels/pb_launch.h"
 #include "../src/backends/backend.h"
 #include "../src/backends/opencl/opencl_backend.h"
 #include "../src/core/pool.h"
 #include "../src/core/timer.h"
 #include "pbcase.h"
 #include "pbtest.h"
+
+#ifdef HAVE_OPENCL
+#ifdef __APPLE__
+#include <OpenCL/opencl.h>
+#else
+#define CL_TARGET_OPENCL_VERSION 120
+#include <CL/cl.h>
+#endif
+#endif
 
 static const pb_backend *opencl_backend(void)
 {
@@ -185,6 +197,171 @@ static void test_oversize_is_unsupported(void)
     backend->shutdown(ctx);
 }
 
+#ifdef HAVE_OPENCL
+/* The first device of the first platform that has one (the backend's device 0), with a context, a
+ * queue and pb_nbody built from the embedded kernel source as the backend builds it. */
+typedef struct raw_cl {
+    cl_device_id device;
+    cl_context context;
+    cl_command_queue queue;
+    cl_program program;
+    cl_kernel kernel;
+} raw_cl;
+
+static void raw_cl_free(raw_cl *cl)
+{
+    if (cl->kernel)
+        clReleaseKernel(cl->kernel);
+    if (cl->program)
+        clReleaseProgram(cl->program);
+    if (cl->queue)
+        clReleaseCommandQueue(cl->queue);
+    if (cl->context)
+        clReleaseContext(cl->context);
+}
+
+static int raw_cl_open(raw_cl *cl)
+{
+    memset(cl, 0, sizeof *cl);
+    cl_platform_id platforms[16];
+    cl_uint nplatforms = 0;
+    if (clGetPlatformIDs(16, platforms, &nplatforms) != CL_SUCCESS)
+        return 0;
+    for (cl_uint p = 0; p < nplatforms && p < 16 && !cl->device; p++) {
+        cl_uint n = 0;
+        if (clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 1, &cl->device, &n) != CL_SUCCESS || n == 0)
+            cl->device = NULL;
+    }
+    cl_int err = CL_SUCCESS;
+    const char *source = pb_kernel_source;
+    if (cl->device)
+        cl->context = clCreateContext(NULL, 1, &cl->device, NULL, NULL, &err);
+    if (cl->context)
+        cl->queue = clCreateCommandQueue(cl->context, cl->device, 0, &err);
+    if (cl->queue)
+        cl->program = clCreateProgramWithSource(cl->context, 1, &source, NULL, &err);
+    if (cl->program && clBuildProgram(cl->program, 1, &cl->device, "-DPB_TARGET_OPENCL=1", NULL, NULL) == CL_SUCCESS)
+        cl->kernel = clCreateKernel(cl->program, pb_launch_kernel_name(PB_LK_NBODY), &err);
+    CHECK_MSG(cl->kernel != NULL, "could not build pb_nbody on the OpenCL device (%d)", (int)err);
+    return cl->kernel != NULL;
+}
+
+/* The limits of a GPU of `units` compute units and 32-wide SIMD groups, within what this device and
+ * its built kernel allow. */
+static pb_launch_limits raw_cl_gpu_limits(const raw_cl *cl, unsigned units)
+{
+    pb_launch_limits lim;
+    memset(&lim, 0, sizeof lim);
+    size_t group = 0, items[3] = {0, 0, 0}, kernel = 0;
+    clGetDeviceInfo(cl->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof group, &group, NULL);
+    clGetDeviceInfo(cl->device, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof items, items, NULL);
+    clGetKernelWorkGroupInfo(cl->kernel, cl->device, CL_KERNEL_WORK_GROUP_SIZE, sizeof kernel, &kernel, NULL);
+    lim.max_group = (unsigned)group;
+    for (int d = 0; d < 3; d++)
+        lim.max_items[d] = (unsigned)items[d];
+    lim.kernel_max[PB_LK_NBODY] = (unsigned)kernel;
+    lim.simd_width = 32;
+    lim.compute_units = units;
+    return lim;
+}
+
+/* One launch of `plan` on problem p's buffers; the accelerations land in p's output. */
+static int raw_cl_run(const raw_cl *cl, const pb_launch_plan *plan, pb_problem *p)
+{
+    const pb_launch_step *s = &plan->steps[0];
+    cl_int err = CL_SUCCESS;
+    cl_mem mem[2] = {NULL, NULL};
+    mem[0] = clCreateBuffer(cl->context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, p->buf[0].bytes, p->buf[0].host,
+                            &err);
+    if (err == CL_SUCCESS)
+        mem[1] = clCreateBuffer(cl->context, CL_MEM_WRITE_ONLY, p->buf[1].bytes, NULL, &err);
+    for (int b = 0; b < s->nbind && err == CL_SUCCESS; b++)
+        err = clSetKernelArg(cl->kernel, (cl_uint)b, sizeof(cl_mem), &mem[s->bind[b]]);
+    if (err == CL_SUCCESS)
+        err = clSetKernelArg(cl->kernel, (cl_uint)s->nbind, s->params_size, s->params);
+    size_t global[3], local[3];
+    for (unsigned d = 0; d < s->dims; d++) {
+        local[d] = s->local[d];
+        global[d] = (size_t)s->groups[d] * s->local[d];
+    }
+    if (err == CL_SUCCESS)
+        err = clEnqueueNDRangeKernel(cl->queue, cl->kernel, s->dims, NULL, global, local, 0, NULL, NULL);
+    if (err == CL_SUCCESS)
+        err = clEnqueueReadBuffer(cl->queue, mem[1], CL_TRUE, 0, p->buf[1].bytes, p->buf[1].host, 0, NULL, NULL);
+    for (int b = 0; b < 2; b++) {
+        if (mem[b])
+            clReleaseMemObject(mem[b]);
+    }
+    CHECK_MSG(err == CL_SUCCESS, "OpenCL error %d running pb_nbody", (int)err);
+    return err == CL_SUCCESS;
+}
+#endif
+
+/* nbody's split sums (S work-items per body, kernels/nbody.pbk) run for real: PoCL's own plan never
+ * splits (a CPU device), so each size is planned for a GPU instead (132 units, an H100's SM count,
+ * unless said), enqueued on this device exactly as the plan says, and verified against the fp64
+ * reference; a second launch must give the same bits (the partial sums meet in a fixed order). The
+ * cases: one body, part of one tile, two tiles the second of one body, splits of 2 and 4 (fewer
+ * units), and the standard size as an H100 runs it. */
+static void test_nbody_split_verifies(void)
+{
+    const pb_backend *backend;
+    pb_msg why = {""};
+    void *ctx = opencl_ctx(&backend, &why);
+    if (!ctx)
+        SKIP("%s", why.text);
+    backend->shutdown(ctx);
+#ifdef HAVE_OPENCL
+    static const struct {
+        int64_t n;
+        unsigned units, split;
+    } cases[] = {{1, 132, 8}, {100, 132, 8}, {257, 132, 8}, {1000, 2, 2}, {1000, 4, 4}, {4096, 132, 8},
+                 {16384, 132, 8}};
+    raw_cl cl;
+    pb_pool *pool = pbcase_pool();
+    if (raw_cl_open(&cl) && pool) {
+        const pb_workload *wl = pb_workload_get(PB_WL_NBODY);
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            if (cases[i].n > 4096 && pbcase_sanitized())
+                continue;
+            const pb_launch_limits lim = raw_cl_gpu_limits(&cl, cases[i].units);
+            const pb_dims dims = {{cases[i].n}};
+            pb_problem p;
+            pb_launch_plan plan = {NULL, 0, 0};
+            pb_msg msg = {""};
+            CHECK_MSG(wl->create(&dims, PBCASE_SEED, &p, &msg) == PB_OK, "%s", msg.text);
+            CHECK_MSG(pb_launch_plan_make(&p, &lim, &plan, &msg) == PB_OK, "%s", msg.text);
+            const pb_launch_step *s = &plan.steps[0];
+            CHECK_MSG(s->local[1] == cases[i].split, "n = %lld: split %u, not %u", (long long)cases[i].n,
+                      s->local[1], cases[i].split);
+            pb_problem_poison_outputs(&p);
+            pb_check check;
+            if (raw_cl_run(&cl, &plan, &p))
+                CHECK_MSG(pbcase_verify(&p, pool, PB_FP32_UNIT_ROUNDOFF, &check),
+                          "n = %lld, %u groups of %u x %u: %lld bad, max error %.3g > %.3g", (long long)cases[i].n,
+                          s->groups[0], s->local[0], s->local[1], (long long)check.bad, check.max_err,
+                          check.tolerance);
+            const size_t bytes = p.buf[1].bytes;
+            float *first = malloc(bytes);
+            if (first) {
+                memcpy(first, p.buf[1].host, bytes);
+                pb_problem_poison_outputs(&p);
+                if (raw_cl_run(&cl, &plan, &p))
+                    CHECK_MSG(memcmp(first, p.buf[1].host, bytes) == 0, "n = %lld: a second launch differs",
+                              (long long)cases[i].n);
+            }
+            fprintf(stderr, "  nbody n = %-6lld %3u units: %u groups of %u bodies x %u parts\n", (long long)cases[i].n,
+                    cases[i].units, s->groups[0], s->local[0], s->local[1]);
+            free(first);
+            pb_launch_plan_free(&plan);
+            pb_problem_destroy(&p);
+        }
+    }
+    raw_cl_free(&cl);
+    pb_pool_free(pool);
+#endif
+}
+
 static const pbtest_case tests[] = {
     {"opencl_free_functions_accept_null", test_free_functions_accept_null},
     {"opencl_devices_are_described", test_devices_are_described},
@@ -192,6 +369,7 @@ static const pbtest_case tests[] = {
     {"opencl_oversize_is_unsupported", test_oversize_is_unsupported},
     {"opencl_sgemm_every_tile_config", test_sgemm_every_tile_config},
     {"opencl_standard_verifies", test_standard_verifies},
+    {"opencl_nbody_split_verifies", test_nbody_split_verifies},
 };
 
 PBTEST_MAIN(tests)

@@ -208,7 +208,12 @@ static void pb_nbody_check_rows(void *arg, int share, int64_t begin, int64_t end
  * a sum behave as independent, mean-zero variables, and then the accumulated error stays below
  * lambda sqrt(n) u S_i except with probability 2n exp(-lambda^2 / 2) (Higham and Mary, SIAM J. Sci.
  * Comput. 41(5), 2019): 5e-12 for all 3n components of a 65536-body check at lambda = 10. So each
- * component must lie within (16 + min(n, lambda sqrt n)) u S_i. Power, with every body checked: a
+ * component must lie within (16 + min(n, lambda sqrt n)) u S_i. Both bounds count the roundings a
+ * term goes through on its way into the sum, at most n - 1 in a sequential loop, and hold for any
+ * order that keeps that count: so for the GPU kernel's split sums too (kernels/nbody.pbk), where a
+ * term meets the other terms of its run (m - 1 roundings) and then the other r - 1 non-empty
+ * partial sums (adding an empty one's zero is exact), m - 1 + r - 1 <= n - 1 as the other runs hold
+ * a term each. Power, with every body checked: a
  * body left out of the sums moves the accelerations of its near neighbours by up to about
  * 25 S_i / n, which stays above the tolerance up to n of about 100,000 (the matrix test drops one
  * at every preset); a doubled acceleration moves by |a_i|, far more. Errors are reported relative

@@ -282,6 +282,10 @@ pb_launch_limits pb_profile_limits(const pb_profile &prof, int tile)
     return limits;
 }
 
+// nbody cases that ran and verified with each body's sum split over several threads (the plan
+// splits at small sizes on a GPU; main requires some).
+int pb_nbody_split_cases;
+
 // One workload at `dims` under one GPU profile, sgemm with tile shape `tile`: plan, dispatch every
 // step, verify.
 bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &prof, int tile)
@@ -317,8 +321,10 @@ bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &p
                           (long long)check.bad, (long long)check.first_bad, check.max_err, check.tolerance,
                           check.method);
     }
-    std::printf("%s %s: %d dispatches%s%s\n", ok ? "ok    " : "not ok", what, plan.nsteps, ok ? "" : ": ",
-                ok ? "" : msg.text);
+    const bool split = ok && wl->id == PB_WL_NBODY && plan.steps[0].local[1] > 1;
+    pb_nbody_split_cases += split;
+    std::printf("%s %s: %d dispatches%s%s%s\n", ok ? "ok    " : "not ok", what, plan.nsteps,
+                split ? ", each body's sum split over threads" : "", ok ? "" : ": ", ok ? "" : msg.text);
     pb_launch_plan_free(&plan);
     pb_problem_destroy(&problem);
     return ok;
@@ -378,7 +384,7 @@ int main()
         { "GPU with 192-thread groups, SIMD 32, unknown cores", 192, 32, 0 },
     };
     // Beyond each workload's tiny size: an even step count (the ping-pong ends elsewhere), one
-    // element.
+    // element, nbody over two tiles of which the second holds one body.
     const struct {
         pb_workload_id id;
         pb_dims dims;
@@ -386,6 +392,7 @@ int main()
         { PB_WL_STENCIL, { { 33, 9, 2 } } },
         { PB_WL_REDUCE, { { 1 } } },
         { PB_WL_NBODY, { { 1 } } },
+        { PB_WL_NBODY, { { 257 } } },
     };
     int failed = !pb_check_sgemm_shapes();
     for (const pb_profile &prof : profiles) {
@@ -406,6 +413,9 @@ int main()
             failed += !pb_run_case(sgemm, pb_dims{ { n } }, profiles[0], tile);
     }
     failed += !pb_check_sgemm_refused();
+    std::printf("%s nbody's split sums ran on %d cases\n", pb_nbody_split_cases ? "ok    " : "not ok",
+                pb_nbody_split_cases);
+    failed += !pb_nbody_split_cases;
     std::printf("%d failed\n", failed);
     return failed ? 1 : 0;
 }
