@@ -145,3 +145,4 @@ clean:
 
 -include $(DEPS)
 -include $(TEST_BIN:=.d)
+-include $(TEST_HARNESS:.o=.d)

@@ -65,6 +65,12 @@ typedef struct pb_backend {
      * where the backend has them (then *device_timer = 1), else the host clock around the work
      * including the final synchronisation. */
     pb_status (*case_run)(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg);
+    /* (optional) The device's view of the last case_run batch, to tell a launch-bound case: in
+     * *busy_s the time the device spent running the batch's kernels (the union of their spans), in
+     * *span_s the time from the first kernel's start to the last one's end. PB_OK when the last
+     * batch was measured so; else PB_ERR_UNSUPPORTED and nothing written. NULL for backends whose
+     * timers see only the whole batch (cpu, blas, and Metal and CUDA, see README.md). */
+    pb_status (*case_batch_info)(void *kase, double *busy_s, double *span_s);
     /* (optional) One end-to-end launch on the host clock: upload inputs, launch, download
      * outputs, synchronise. NULL for backends that work in host memory. */
     pb_status (*case_e2e)(void *kase, double *seconds, pb_msg *msg);

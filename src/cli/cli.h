@@ -30,6 +30,7 @@ typedef struct pb_run_config {
     const char *output;
     int no_save;
     uint64_t seed;
+    int wide;                       /* --wide: every column of the table */
 } pb_run_config;
 
 /* One planned case: a workload on a backend slot with one variant. */
@@ -68,8 +69,9 @@ pb_status pb_cli_plan(const pb_session *session, const int *workloads, const pb_
 /* "cpu cpu-all (2 threads)" / "opencl gpu dev0 own". */
 void pb_cli_variant_name(const pb_backend_slot *slot, const pb_variant *v, char *out, size_t size);
 
-/* The results table printed after a run. */
-void pb_cli_print_table(const pb_resultset *set, FILE *out);
+/* The results table printed after a run, fitted to `width` columns: every column when they fit,
+ * else the essential ones with a device's standing against all cores on a line of its own. */
+void pb_cli_print_table(const pb_resultset *set, int width, FILE *out);
 int pb_cli_any_failed(const pb_resultset *set);
 
 /* Under the table: how many rounds, which cases' rounds still disagreed, which were disturbed. */

@@ -93,6 +93,8 @@ static void pb_list_devices(const pb_backend_slot *slot)
             printf(", %d compute units", info.compute_units);
         if (info.memory_bytes)
             printf(", %.1f GiB", (double)info.memory_bytes / (1 << 30));
+        if (info.llc_bytes)
+            printf(", last-level cache %.1f MiB", (double)info.llc_bytes / (1 << 20));
         if (info.api_version[0])
             printf(", %s", info.api_version);
         if (info.extra[0])

@@ -20,14 +20,15 @@
 #include "opts.h"
 #include "run_rounds.h"
 #include "session.h"
+#include "summary.h"
 
 enum { OPT_PRESET, OPT_WORKLOADS, OPT_BACKENDS, OPT_DEVICES, OPT_THREADS, OPT_MIN_TIME, OPT_ROUNDS, OPT_MAX_ROUNDS,
-       OPT_LABEL, OPT_OUTPUT, OPT_NO_SAVE, OPT_SEED, OPT_ORDER_SEED, OPT_HELP };
+       OPT_LABEL, OPT_OUTPUT, OPT_NO_SAVE, OPT_SEED, OPT_ORDER_SEED, OPT_WIDE, OPT_HELP };
 
 static const pb_opt_spec pb_run_specs[] = {
     { "preset", 'p', 1, OPT_PRESET, "NAME", "problem sizes: tiny, quick, standard (default), large" },
     { "workloads", 'w', 1, OPT_WORKLOADS, "LIST", "workloads to run, e.g. sgemm,triad (default: all)" },
-    { "backends", 'b', 1, OPT_BACKENDS, "LIST", "backends to use, e.g. cpu,metal (default: all found)" },
+    { "backends", 'b', 1, OPT_BACKENDS, "LIST", "backends to use, e.g. cpu,metal, or gpu for every GPU backend (default: all found)" },
     { "device", 'd', 1, OPT_DEVICES, "LIST",
       "devices of the GPU backends, by index, name or backend:index, e.g. 0,2 or H200 or cuda:1 (default: all)" },
     { "threads", 't', 1, OPT_THREADS, "LIST", "CPU thread counts, e.g. 1,all or 1,2,4 (default: 1,all)" },
@@ -39,6 +40,7 @@ static const pb_opt_spec pb_run_specs[] = {
     { "no-save", 0, 0, OPT_NO_SAVE, "", "do not write a result file" },
     { "seed", 0, 1, OPT_SEED, "N", "seed for the input data (default 1; keep it to compare machines)" },
     { "order-seed", 0, 1, OPT_ORDER_SEED, "N", "seed for the order of cases in each round (default: from the clock)" },
+    { "wide", 0, 0, OPT_WIDE, "", "print every column of the table (default: what fits $COLUMNS, else 80)" },
     { "help", 'h', 0, OPT_HELP, "", "show this help" },
 };
 #define PB_RUN_NSPECS ((int)(sizeof pb_run_specs / sizeof pb_run_specs[0]))
@@ -113,10 +115,15 @@ static pb_status pb_run_parse_workloads(char *text, pb_run_config *cfg, pb_msg *
         const pb_workload *wl = pb_workload_find(items[i]);
         if (!wl) {
             char known[256] = "";
+            const char *names[PB_WL_COUNT];
             for (int k = 0; k < PB_WL_COUNT; k++) {
                 size_t len = strlen(known);
-                snprintf(known + len, sizeof known - len, "%s%s", k ? ", " : "", pb_workload_get((pb_workload_id)k)->name);
+                names[k] = pb_workload_get((pb_workload_id)k)->name;
+                snprintf(known + len, sizeof known - len, "%s%s", k ? ", " : "", names[k]);
             }
+            const char *near = pb_opts_nearest(items[i], names, PB_WL_COUNT);
+            if (near)
+                return pb_msg_set(msg, PB_ERR_USAGE, "unknown workload '%s'; did you mean '%s'?", items[i], near);
             return pb_msg_set(msg, PB_ERR_USAGE, "unknown workload '%s'; known workloads: %s", items[i], known);
         }
         cfg->workloads[wl->id] = 1;
@@ -131,6 +138,19 @@ static pb_status pb_run_parse_count(const char *name, const char *text, int *out
     if (st == PB_OK)
         *out = (int)v;
     return st;
+}
+
+/* A word where run takes none: a preset or workload name gets the option it belongs to. */
+static pb_status pb_run_unexpected(const char *word, pb_msg *msg)
+{
+    pb_preset preset;
+    if (pb_preset_parse(word, &preset, NULL) == PB_OK)
+        return pb_msg_set(msg, PB_ERR_USAGE, "unexpected argument '%s' for 'parbench run'; did you mean '--preset %s'?",
+                          word, word);
+    if (pb_workload_find(word))
+        return pb_msg_set(msg, PB_ERR_USAGE, "unexpected argument '%s' for 'parbench run'; did you mean '-w %s'?", word,
+                          word);
+    return pb_msg_set(msg, PB_ERR_USAGE, "unexpected argument '%s' for 'parbench run'; see 'parbench run --help'", word);
 }
 
 pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_msg *msg)
@@ -153,7 +173,7 @@ pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_
     if (st != PB_OK)
         return st;
     if (np > 0)
-        return pb_msg_set(msg, PB_ERR_USAGE, "unexpected argument '%s' for 'parbench run'; see 'parbench run --help'", pos[0]);
+        return pb_run_unexpected(pos[0], msg);
     for (int i = 0; i < nm && st == PB_OK; i++) {
         char *v = (char *)m[i].value;
         long seed;
@@ -179,6 +199,7 @@ pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_
                 cfg->order_seed_set = 1;
             }
             break;
+        case OPT_WIDE: cfg->wide = 1; break;
         case OPT_HELP: *help = 1; break;
         }
     }
@@ -365,18 +386,45 @@ static void pb_run_options(const pb_run_config *cfg, pb_pool *pool, pb_runner_op
     pb_runner_opts_defaults(ro);
 }
 
+/* A backend the user named gets its whole reason; the others, built but unusable here, one short
+ * line together (not built ones are noise in a default run): `parbench list` has the fixes. */
 static void pb_run_report_unavailable(const pb_session *session)
 {
+    char line[400] = "";
+    size_t len = 0;
     for (int s = 0; s < session->nslots; s++) {
         const pb_backend_slot *slot = &session->slots[s];
-        /* Backends not built are noise in a default run; say so only when the user named them. */
-        if (!slot->ctx && (slot->named || slot->entry->backend))
+        if (slot->ctx || !slot->entry->backend) {
+            if (slot->named && !slot->ctx)
+                fprintf(stderr, "%s: unavailable: %s\n", slot->entry->name, slot->why.text);
+            continue;
+        }
+        if (slot->named) {
             fprintf(stderr, "%s: unavailable: %s\n", slot->entry->name, slot->why.text);
+            continue;
+        }
+        char why[80];
+        pb_session_short_why(slot, why, sizeof why);
+        len += (size_t)snprintf(line + len, len < sizeof line ? sizeof line - len : 0, "%s%s (%s)", len ? ", " : "",
+                                slot->entry->name, why);
     }
+    if (line[0])
+        fprintf(stderr, "not used here: %s; see 'parbench list'\n", line);
+}
+
+/* The terminal's width from COLUMNS, else 80; --wide asks for every column whatever the width. */
+static int pb_run_width(const pb_run_config *cfg)
+{
+    if (cfg->wide)
+        return 1 << 16;
+    const char *env = getenv("COLUMNS");
+    long v = env ? strtol(env, NULL, 10) : 0;
+    return v >= 40 && v <= 1000 ? (int)v : 80;
 }
 
 pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
 {
+    double began = pb_time_now();
     pb_run_config cfg;
     int help;
     pb_status st = pb_run_parse(argc, argv, &cfg, &help, msg);
@@ -424,6 +472,9 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     if (plan->n == 0) {
         st = pb_msg_set(msg, PB_ERR_USAGE, cfg.devices
                         ? "nothing to run: the chosen backends have no cases on the chosen devices; see 'parbench list'"
+                        : session.gpu_named && cfg.nbackends == 1
+                        ? "nothing to run: -b gpu found no GPU here (a CPU device such as PoCL runs with -b opencl); "
+                          "see 'parbench list'"
                         : "nothing to run: none of the chosen backends is available here; see 'parbench list'");
         goto done;
     }
@@ -451,8 +502,11 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     pb_cli_utc_now(set.finished_at, sizeof set.finished_at, NULL, 0);
     if (st == PB_ERR_INTERRUPTED)
         fprintf(stderr, "interrupted: saving the cases measured so far (the file is marked incomplete)\n");
-    pb_cli_print_table(&set, stdout);
+    int width = pb_run_width(&cfg);
+    pb_cli_print_table(&set, width, stdout);
     pb_cli_print_rounds(&set, &summary, stdout);
+    printf("\n");
+    pb_summary_print(&set, pb_time_now() - began, width < 200 ? width : 100, stdout);
     /* The table and the lines above it have said what failed or that the run was interrupted. */
     if (st == PB_ERR_NOMEM)
         pb_msg_set(msg, st, "out of memory for the rounds' bookkeeping");

@@ -145,9 +145,13 @@ pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg)
     pb_plan_walk_run(&walk, &ops, &t);
     for (int i = 0; i < plan->n; i++)
         who_list[i] = who[i];
+    /* Missing backends in one short line each: 'parbench list' has the whole reason and the fix. */
     for (int s = 0; s < session.nslots; s++)
-        if (!session.slots[s].ctx)
-            printf("----  %-10s %s\n", session.slots[s].entry->name, session.slots[s].why.text);
+        if (!session.slots[s].ctx) {
+            char why[80];
+            pb_session_short_why(&session.slots[s], why, sizeof why);
+            printf("----  %-10s %s (see 'parbench list')\n", session.slots[s].entry->name, why);
+        }
     printf("\n%d passed, %d failed\n", t.passed, t.failed);
     if (t.failed)
         printf("To report a failure, open an issue in parbench's tracker with this whole table, the output of\n"

@@ -14,8 +14,10 @@ void pb_measure_describe(const pb_backend *backend, void *ctx, const pb_variant 
     pb_strlcpy(out->backend, backend->name, sizeof out->backend);
     pb_device_info info;
     memset(&info, 0, sizeof info);
-    if (backend->device_info(ctx, variant->device, &info) == PB_OK)
+    if (backend->device_info(ctx, variant->device, &info) == PB_OK) {
         pb_strlcpy(out->device_name, info.name, sizeof out->device_name);
+        out->llc_bytes = info.llc_bytes;
+    }
     out->device = variant->device;
     pb_strlcpy(out->role, pb_role_name(variant->role), sizeof out->role);
     out->threads = variant->threads;
@@ -29,6 +31,7 @@ void pb_measure_describe(const pb_backend *backend, void *ctx, const pb_variant 
     out->flops = wl->flops(&problem->dims);
     out->bytes = wl->bytes(&problem->dims);
     out->work = problem->work;
+    out->working_set_bytes = pb_problem_bytes(problem);
     pb_strlcpy(out->rate_unit, wl->rate_unit, sizeof out->rate_unit);
     pb_strlcpy(out->timer, "host", sizeof out->timer);
 }
@@ -54,6 +57,13 @@ static pb_status pb_measure_e2e(void *impl, double *seconds, pb_msg *msg)
 {
     pb_measured_case *m = impl;
     return m->backend->case_e2e(m->kase, seconds, msg);
+}
+
+/* The device's busy time and span of the last batch, where the backend reports them. */
+static int pb_measure_batch(void *impl, double *busy_s, double *span_s)
+{
+    pb_measured_case *m = impl;
+    return m->backend->case_batch_info && m->backend->case_batch_info(m->kase, busy_s, span_s) == PB_OK;
 }
 
 /* Reads the output back where the backend keeps it on a device, and checks it with the workload;
@@ -92,10 +102,12 @@ static void pb_measure_close(void *impl)
     m->kase = NULL;
 }
 
-/* Two tables, as the runner checks the optional end-to-end slot for NULL. */
+/* Two tables, as the runner checks the optional end-to-end slot for NULL. The batch slot answers
+ * 0 for a backend without case_batch_info. */
 static const pb_runner_ops pb_measure_ops_host = {
     .open = pb_measure_open,
     .run = pb_measure_run,
+    .batch = pb_measure_batch,
     .verify = pb_measure_verify,
     .close = pb_measure_close,
 };
@@ -103,6 +115,7 @@ static const pb_runner_ops pb_measure_ops_device = {
     .open = pb_measure_open,
     .run = pb_measure_run,
     .e2e = pb_measure_e2e,
+    .batch = pb_measure_batch,
     .verify = pb_measure_verify,
     .close = pb_measure_close,
 };
@@ -172,6 +185,10 @@ static void pb_measure_summary(const pb_measurement *me, pb_result *out)
     if (me->ne2e > 0)
         out->e2e_median_s = me->e2e_median;
     out->unstable = me->unstable;
+    out->has_batch = me->has_batch;
+    out->batch_busy_s = me->batch_busy_s;
+    out->batch_span_s = me->batch_span_s;
+    out->launch_bound = me->launch_bound;
 }
 
 void pb_measure_finish(pb_measured_case *m, const char *stop, pb_result *out)

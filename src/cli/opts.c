@@ -7,6 +7,68 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Optimal string alignment distance, for words up to 63 characters (longer ones are never near). */
+static int pb_opts_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    int d[64][64];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            best = d[i - 1][j] + 1 < best ? d[i - 1][j] + 1 : best;
+            best = d[i][j - 1] + 1 < best ? d[i][j - 1] + 1 : best;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+const char *pb_opts_nearest(const char *word, const char *const *candidates, int n)
+{
+    const char *best = NULL;
+    int best_d = 3;
+    for (int i = 0; i < n; i++) {
+        int d = pb_opts_distance(word, candidates[i]);
+        if (d < best_d && d < (int)strlen(word)) {
+            best = candidates[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+void pb_opts_suggest(pb_msg *msg, const char *word, const char *const *candidates, int n)
+{
+    const char *near = pb_opts_nearest(word, candidates, n);
+    size_t len = msg ? strlen(msg->text) : 0;
+    if (msg && near)
+        snprintf(msg->text + len, sizeof msg->text - len, "; did you mean '%s'?", near);
+}
+
+/* The option nearest to the unknown option `arg` (len characters), as "--name", in `out`; "" when none. */
+static void pb_opts_near_option(const pb_opt_spec *specs, int nspecs, const char *arg, size_t len, char *out,
+                                size_t size)
+{
+    const char *names[PB_OPTS_MAX];
+    int n = 0;
+    for (int i = 0; i < nspecs && n < PB_OPTS_MAX; i++)
+        names[n++] = specs[i].long_name;
+    char word[64];
+    size_t skip = arg[1] == '-' ? 2 : 1;
+    snprintf(word, sizeof word, "%.*s", (int)(len - skip), arg + skip);
+    const char *near = pb_opts_nearest(word, names, n);
+    out[0] = '\0';
+    if (near)
+        snprintf(out, size, "; did you mean '--%s'?", near);
+}
+
 static const pb_opt_spec *pb_opts_find(const pb_opt_spec *specs, int nspecs, const char *arg, size_t len)
 {
     for (int i = 0; i < nspecs; i++) {
@@ -41,9 +103,14 @@ pb_status pb_opts_parse(const char *command, const pb_opt_spec *specs, int nspec
         const char *eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
         size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
         const pb_opt_spec *spec = pb_opts_find(specs, nspecs, arg, len);
-        if (!spec)
-            return pb_msg_set(msg, PB_ERR_USAGE, "unknown option '%.*s' for 'parbench %s'; see 'parbench %s --help'",
-                              (int)len, arg, command, command);
+        if (!spec) {
+            char near[96];
+            pb_opts_near_option(specs, nspecs, arg, len, near, sizeof near);
+            if (!near[0])
+                snprintf(near, sizeof near, "; see 'parbench %s --help'", command);
+            return pb_msg_set(msg, PB_ERR_USAGE, "unknown option '%.*s' for 'parbench %s'%s", (int)len, arg, command,
+                              near);
+        }
         const char *value = NULL;
         if (spec->takes_value) {
             if (eq)

@@ -43,6 +43,14 @@ void pb_opts_print_help(const pb_opt_spec *specs, int nspecs);
 pb_status pb_opts_double(const char *option, const char *text, double lo, double hi, double *out, pb_msg *msg);
 pb_status pb_opts_int(const char *option, const char *text, long lo, long hi, long *out, pb_msg *msg);
 
+/* "Did you mean": the candidate nearest to `word` by edit distance (insertions, deletions,
+ * substitutions and swaps of neighbours), when it is near enough to be a typo of it (at most 2 edits,
+ * and fewer than the word has letters); NULL otherwise. */
+const char *pb_opts_nearest(const char *word, const char *const *candidates, int n);
+
+/* Appends "; did you mean 'X'?" to msg when pb_opts_nearest finds X. */
+void pb_opts_suggest(pb_msg *msg, const char *word, const char *const *candidates, int n);
+
 /* Splits a comma-separated list in place into at most `max` items; empty items are an error. */
 pb_status pb_opts_split(const char *option, char *text, const char **items, int max, int *count, pb_msg *msg);
 

@@ -41,9 +41,7 @@ typedef struct pb_rounds {
  * each device that runs it. */
 static double pb_rounds_need(const pb_problem *p, const pb_planned_list *plan, pb_workload_id id)
 {
-    double bytes = 0;
-    for (int i = 0; i < PB_MAX_BUFFERS; i++)
-        bytes += (double)p->buf[i].bytes;
+    double bytes = (double)pb_problem_bytes(p);
     int device_cases = 0;
     for (int i = 0; i < plan->n; i++)
         device_cases += plan->items[i].id == id && plan->items[i].variant.threads == 0;

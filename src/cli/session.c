@@ -42,6 +42,50 @@ static void pb_session_init_slot(pb_backend_slot *slot)
         pb_msg_set(&slot->why, PB_ERR_UNAVAILABLE, "%s: could not initialise", slot->entry->name);
 }
 
+/* Adds backend `e` once (a second mention may still mark it named). */
+static void pb_session_add(pb_session *session, const pb_backend_entry *e, int named)
+{
+    for (int j = 0; j < session->nslots; j++)
+        if (session->slots[j].entry == e) {
+            session->slots[j].named |= named;
+            return;
+        }
+    if (session->nslots >= PB_MAX_BACKENDS)
+        return;
+    session->slots[session->nslots].entry = e;
+    session->slots[session->nslots++].named = named;
+}
+
+/* An unknown backend name, with the nearest known one when it looks like a typo. */
+static pb_status pb_session_unknown(const char *name, pb_msg *msg)
+{
+    int count;
+    const pb_backend_entry *reg = pb_backend_registry(&count);
+    const char *names[PB_MAX_BACKENDS + 1];
+    int n = 0;
+    for (int i = 0; i < count && n < PB_MAX_BACKENDS; i++)
+        names[n++] = reg[i].name;
+    names[n++] = PB_SESSION_GPU;
+    const char *near = pb_opts_nearest(name, names, n);
+    if (near)
+        return pb_msg_set(msg, PB_ERR_USAGE, "unknown backend '%s'; did you mean '%s'?", name, near);
+    char known[256];
+    pb_session_known_backends(known, sizeof known);
+    return pb_msg_set(msg, PB_ERR_USAGE, "unknown backend '%s'; known backends: %s, or gpu for every GPU backend",
+                      name, known);
+}
+
+void pb_session_short_why(const pb_backend_slot *slot, char *out, size_t size)
+{
+    const char *why = slot->why.text;
+    size_t len = strcspn(why, ";(.");
+    while (len > 0 && why[len - 1] == ' ')
+        len--;
+    if (len > 60)
+        len = 60;
+    snprintf(out, size, "%.*s", (int)len, why);
+}
+
 pb_status pb_session_open(pb_session *session, const char *const *names, int nnames, pb_msg *msg)
 {
     memset(session, 0, sizeof *session);
@@ -51,20 +95,18 @@ pb_status pb_session_open(pb_session *session, const char *const *names, int nna
         for (int i = 0; i < count && i < PB_MAX_BACKENDS; i++)
             session->slots[session->nslots++].entry = &reg[i];
     } else {
-        for (int i = 0; i < nnames && session->nslots < PB_MAX_BACKENDS; i++) {
-            const pb_backend_entry *e = pb_session_lookup(names[i]);
-            if (!e) {
-                char known[256];
-                pb_session_known_backends(known, sizeof known);
-                return pb_msg_set(msg, PB_ERR_USAGE, "unknown backend '%s'; known backends: %s", names[i], known);
-            }
-            int dup = 0;
-            for (int j = 0; j < session->nslots; j++)
-                dup |= session->slots[j].entry == e;
-            if (dup)
+        for (int i = 0; i < nnames; i++) {
+            if (strcmp(names[i], PB_SESSION_GPU) == 0) {
+                for (int r = 0; r < count; r++)
+                    if (reg[r].backend && reg[r].backend->case_e2e)
+                        pb_session_add(session, &reg[r], 0);
+                session->gpu_named = 1;
                 continue;
-            session->slots[session->nslots].entry = e;
-            session->slots[session->nslots++].named = 1;
+            }
+            const pb_backend_entry *e = pb_session_lookup(names[i]);
+            if (!e)
+                return pb_session_unknown(names[i], msg);
+            pb_session_add(session, e, 1);
         }
     }
     for (int i = 0; i < session->nslots; i++)

@@ -21,10 +21,15 @@ typedef struct pb_session {
     pb_backend_slot slots[PB_MAX_BACKENDS];
     int nslots;
     int devices_chosen;     /* --device was given: device backends keep only their chosen devices */
+    int gpu_named;          /* -b gpu: every built backend with devices of its own was added */
 } pb_session;
 
-/* Opens the backends named in `names` (all registry backends when nnames == 0). An unknown name
- * is PB_ERR_USAGE with the list of known ones. Backends that fail to initialise stay in the session
+/* The role name that -b accepts for every GPU backend built (opencl, cuda, metal): each backend
+ * with devices of its own, not counted as named, so a CPU device (PoCL) still needs -b opencl. */
+#define PB_SESSION_GPU "gpu"
+
+/* Opens the backends named in `names` (all registry backends when nnames == 0; "gpu" stands for
+ * every GPU backend built). An unknown name is PB_ERR_USAGE with the nearest or the known ones. Backends that fail to initialise stay in the session
  * with their reason. */
 pb_status pb_session_open(pb_session *session, const char *const *names, int nnames, pb_msg *msg);
 void pb_session_close(pb_session *session); /* accepts NULL */
@@ -51,6 +56,10 @@ void pb_session_describe_devices(const pb_session *session, char *out, size_t si
  * variants on devices not chosen are left out. */
 pb_status pb_session_variants(const pb_session *session, int slot, pb_workload_id id, const pb_variant_request *req,
                               int include_cpu_devices, pb_variant_list *out, pb_msg *msg);
+
+/* Why the slot is not usable, cut to its first clause ("CUDA: no device"), for one-line mentions;
+ * `parbench list` prints the whole reason and the fix. */
+void pb_session_short_why(const pb_backend_slot *slot, char *out, size_t size);
 
 /* The names of all registry backends, comma-separated, for messages. */
 void pb_session_known_backends(char *out, size_t size);

@@ -607,3 +607,8 @@ int pb_fingerprint_online_cpus(void)
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
 }
+
+int64_t pb_fingerprint_llc_bytes(const pb_machine *m)
+{
+    return m->l3_bytes > 0 ? m->l3_bytes : m->l2_bytes > 0 ? m->l2_bytes : 0;
+}

@@ -71,6 +71,11 @@ typedef struct pb_machine {
 /* Fills `out` for the running machine. Never fails: unreadable facts stay unknown. */
 void pb_fingerprint_read(pb_machine *out);
 
+/* The CPU's last-level cache: the L3, else the L2 (Apple silicon has no L3 the OS reports), else 0.
+ * It is one cache instance, the one CPU 0 uses on Linux: a CPU with several L3s (AMD's chiplets,
+ * multi-socket servers) has more cache in all, but one thread sees only its own die's. */
+int64_t pb_fingerprint_llc_bytes(const pb_machine *m);
+
 /* Logical cores available to this process (>= 1): what "all cores" means for a run. */
 int pb_fingerprint_online_cpus(void);
 

@@ -233,6 +233,29 @@ void pb_runner_close(pb_runner_case *c)
     c->open = 0;
 }
 
+double pb_runner_idle_share(double busy_s, double span_s)
+{
+    if (!(span_s > 0) || !(busy_s >= 0) || busy_s >= span_s)
+        return 0;
+    return 1.0 - busy_s / span_s;
+}
+
+int pb_runner_launch_bound(double busy_s, double span_s)
+{
+    return pb_runner_idle_share(busy_s, span_s) > PB_LAUNCH_BOUND_IDLE;
+}
+
+/* Adds the device's view of the timed batch just kept, where the case reports one. */
+static void pb_runner_add_batch(pb_runner_case *c)
+{
+    double busy = 0, span = 0;
+    if (!c->ops->batch || !c->ops->batch(c->impl, &busy, &span) || !(span > 0) || !(busy >= 0))
+        return;
+    c->batch_busy += busy;
+    c->batch_span += span;
+    c->batch_launches += c->launches;
+}
+
 pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg *msg)
 {
     double t;
@@ -259,6 +282,7 @@ pb_status pb_runner_round(pb_runner_case *c, const pb_runner_opts *opts, pb_msg 
             st = pb_runner_keep(c, t, host, round, msg);
         if (st != PB_OK)
             break;
+        pb_runner_add_batch(c);
         taken++;
         if (pb_time_now() - t0 >= opts->round_time_s)
             break;
@@ -339,6 +363,8 @@ void pb_runner_discard(pb_runner_case *c)
     c->sample_rounds = NULL;
     c->states = NULL;
     c->nsamples = c->cap = c->ne2e = c->rounds = 0;
+    c->batch_busy = c->batch_span = 0;
+    c->batch_launches = 0;
     c->live = 0;
 }
 
@@ -372,6 +398,12 @@ int pb_runner_finish(pb_runner_case *c, const char *stop, pb_measurement *m)
         pb_summary e;
         pb_stats_summarise(c->e2e, (size_t)c->ne2e, &e);
         m->e2e_median = e.median;
+    }
+    if (c->batch_launches > 0) {
+        m->has_batch = 1;
+        m->batch_busy_s = c->batch_busy / (double)c->batch_launches;
+        m->batch_span_s = c->batch_span / (double)c->batch_launches;
+        m->launch_bound = pb_runner_launch_bound(c->batch_busy, c->batch_span);
     }
     /* Unstable: the rounds disagreed too much to judge a difference of the threshold. */
     m->unstable = strcmp(stop, "settled") != 0 && strcmp(stop, "interrupted") != 0;

@@ -10,6 +10,7 @@
 #define PB_RUNNER_H
 
 #include <signal.h>
+#include <stdint.h>
 
 #include "machstate.h"
 #include "pool.h"
@@ -48,6 +49,9 @@ typedef struct pb_runner_ops {
     pb_status (*run)(void *impl, int launches, double *seconds, int *device_timer, pb_msg *msg);
     /* (optional) One end-to-end launch on the host clock, transfers included. */
     pb_status (*e2e)(void *impl, double *seconds, pb_msg *msg);
+    /* (optional) The device's busy time and span of the last run() batch, in seconds (see
+     * pb_runner_launch_bound). Returns 1 when that batch was measured so, else 0. */
+    int (*batch)(void *impl, double *busy_s, double *span_s);
     /* Checks the output of the last launch, using up to `threads` threads of `pool`. Returns 1
      * when it verified; else 0 with the whole reason in `why`. */
     int (*verify)(void *impl, pb_pool *pool, int threads, pb_msg *why);
@@ -81,6 +85,8 @@ typedef struct pb_runner_case {
     double *e2e;                /* end-to-end seconds, a few per round */
     int ne2e;
     double seconds_per_round;   /* wall time of the last round, for estimates */
+    double batch_busy, batch_span; /* summed over the timed samples whose batch ops->batch measured */
+    int64_t batch_launches;     /* the launches of those samples */
 } pb_runner_case;
 
 /* What a finished case measured. The arrays belong to the case: copy them before
@@ -102,7 +108,22 @@ typedef struct pb_measurement {
     double round_spread;             /* std dev of the log round medians */
     double e2e_median;               /* 0 without end-to-end samples */
     int unstable;                    /* the rounds disagreed too much to judge the threshold */
+    int has_batch;                   /* ops->batch measured timed batches: the next two are set */
+    double batch_busy_s;             /* the device's busy time per launch over those batches */
+    double batch_span_s;             /* their span on the device (first start to last end) per launch */
+    int launch_bound;                /* pb_runner_launch_bound of the two */
 } pb_measurement;
+
+/* A case is launch-bound when the device sat idle more than this share of its batches' span: the
+ * gaps between kernels (the host's or the driver's cost per launch) then weigh more than a quarter
+ * of the time, so the rate says more about launching than about the kernel. */
+#define PB_LAUNCH_BOUND_IDLE 0.25
+
+/* The share of `span_s` the device sat idle (0 when the numbers are not usable). */
+double pb_runner_idle_share(double busy_s, double span_s);
+
+/* 1 when the idle share of a batch with these busy and span times exceeds PB_LAUNCH_BOUND_IDLE. */
+int pb_runner_launch_bound(double busy_s, double span_s);
 
 /* Sets up one case: opens it, runs the warm-up launch, verifies its output and calibrates. On
  * success c->live is 1 and the case is open; else c->outcome and c->reason say why. The return

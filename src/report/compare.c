@@ -529,6 +529,41 @@ static void pb_warn_unstable(pb_comparison *cmp)
                 count == 1 ? "its interval is" : "their intervals are", list, count > 4 ? ", ..." : "");
 }
 
+/* Whether a side of a case ran from its device's last-level cache (docs/SCHEMA.md, llc_bytes). */
+static pb_llc_fit pb_side_llc_fit(const pb_result *r)
+{
+    return pb_device_llc_fit((double)r->working_set_bytes, (double)r->llc_bytes);
+}
+
+/* Bandwidth-bound cases whose working set fit in the last-level cache on one side only: that
+ * side's rate is the cache's, the other's memory's, so the ratio compares the two. */
+static void pb_warn_llc_fit(pb_comparison *cmp)
+{
+    char list[240] = "", label[96];
+    int count = 0;
+    size_t used = 0;
+    for (int i = 0; i < cmp->ncases; i++) {
+        const pb_compare_case *c = &cmp->cases[i];
+        pb_llc_fit fa = pb_side_llc_fit(c->a), fb = pb_side_llc_fit(c->b);
+        if (fa == PB_LLC_FIT_UNKNOWN || fb == PB_LLC_FIT_UNKNOWN || fa == fb ||
+            !pb_device_bandwidth_bound(c->a->flops, c->a->bytes) || c->verdict == PB_VERDICT_FAILED ||
+            c->verdict == PB_VERDICT_NOT_RUN)
+            continue;
+        if (count++ < 4 && used < sizeof list) {
+            pb_case_label(c->a, cmp->a, label, sizeof label);
+            int n = snprintf(list + used, sizeof list - used, "%s%s (fits on %s: %.3g MiB, caches A %.3g MiB, "
+                             "B %.3g MiB)", used ? ", " : "", label, fa == PB_LLC_FIT_YES ? "A" : "B",
+                             (double)c->a->working_set_bytes / (1 << 20), (double)c->a->llc_bytes / (1 << 20),
+                             (double)c->b->llc_bytes / (1 << 20));
+            used += n > 0 ? (size_t)n : 0;
+        }
+    }
+    if (count > 0)
+        pb_warn(cmp, "%d bandwidth-bound case%s fit in the last-level cache on one side only, so %s the cache's "
+                "bandwidth with memory's: %s%s", count, count == 1 ? "" : "s",
+                count == 1 ? "its ratio compares" : "their ratios compare", list, count > 4 ? ", ..." : "");
+}
+
 /* Cases compared with the single-window method: their intervals ignore run-to-run noise. */
 static void pb_warn_single_window(pb_comparison *cmp)
 {
@@ -639,6 +674,7 @@ static void pb_compare_warnings(pb_comparison *cmp)
     if (strcmp(a->preset, b->preset) == 0)
         pb_warn_mismatches(cmp);
     pb_warn_unstable(cmp);
+    pb_warn_llc_fit(cmp);
     pb_warn_single_window(cmp);
     if (cmp->drift_a > 0.01 || cmp->drift_b > 0.01)
         pb_warn(cmp, "the machine's overall speed moved from round to round by %.1f%% in A and %.1f%% in B; "

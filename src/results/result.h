@@ -41,6 +41,8 @@ typedef struct pb_result {
     double flops;           /* per launch */
     double bytes;           /* per launch */
     double work;            /* rate units x 1e9 per launch */
+    uint64_t working_set_bytes; /* bytes of the problem's buffers (pb_problem_bytes); 0 when unknown */
+    uint64_t llc_bytes;     /* the device's last-level cache (pb_device_info); 0 when unknown */
     int iterations_per_sample;
     char timer[8];          /* "host" or "device" */
     char timer_note[160];   /* why a device timer was not trusted ("" when it was, or none ran) */
@@ -61,6 +63,10 @@ typedef struct pb_result {
     double *e2e_samples_s;  /* end-to-end seconds per launch (device backends) */
     int ne2e;
     double e2e_median_s;
+    int has_batch;          /* the backend saw its timed batches on the device: the next three are set */
+    double batch_busy_s;    /* the device's busy time (union of kernel spans) per launch */
+    double batch_span_s;    /* the batches' span on the device (first start to last end) per launch */
+    int launch_bound;       /* the device sat idle more than PB_LAUNCH_BOUND_IDLE of the span */
     double rate_value;      /* work / 1e9 / median_s */
     char rate_unit[16];
     int has_check;

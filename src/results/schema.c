@@ -152,6 +152,7 @@ static const pb_field pb_device_fields[] = {
     F(pb_device_record, "memory_bytes", PB_FIELD_U64, info.memory_bytes, 0, 1),
     F(pb_device_record, "max_alloc_bytes", PB_FIELD_U64, info.max_alloc_bytes, 0, 1),
     F(pb_device_record, "unified_memory", PB_FIELD_BOOL, info.unified_memory, 0, 1),
+    F(pb_device_record, "llc_bytes", PB_FIELD_U64, info.llc_bytes, 0, 2),
     F(pb_device_record, "extra", PB_FIELD_STRING, info.extra, 0, 1),
 };
 const pb_schema pb_schema_device = SCHEMA(pb_device_fields);
@@ -173,6 +174,15 @@ static const pb_field pb_check_fields[] = {
 };
 static const pb_schema pb_schema_check = SCHEMA(pb_check_fields);
 
+/* The device's view of a case's timed batches (schema 2, optional: files without it read as
+ * having none). */
+static const pb_field pb_device_batch_fields[] = {
+    F(pb_result, "busy_s", PB_FIELD_DOUBLE, batch_busy_s, 0, 2),
+    F(pb_result, "span_s", PB_FIELD_DOUBLE, batch_span_s, 0, 2),
+    F(pb_result, "launch_bound", PB_FIELD_BOOL, launch_bound, 0, 2),
+};
+static const pb_schema pb_schema_device_batch = SCHEMA(pb_device_batch_fields);
+
 static const pb_field pb_result_fields[] = {
     F(pb_result, "workload", PB_FIELD_NAME, workload, PB_FIELD_REQUIRED, 1),
     F(pb_result, "backend", PB_FIELD_NAME, backend, PB_FIELD_REQUIRED, 1),
@@ -189,6 +199,8 @@ static const pb_field pb_result_fields[] = {
     F(pb_result, "flops", PB_FIELD_DOUBLE, flops, 0, 1),
     F(pb_result, "bytes", PB_FIELD_DOUBLE, bytes, 0, 1),
     F(pb_result, "work", PB_FIELD_DOUBLE, work, 0, 1),
+    F(pb_result, "working_set_bytes", PB_FIELD_U64, working_set_bytes, 0, 2),
+    F(pb_result, "llc_bytes", PB_FIELD_U64, llc_bytes, 0, 2),
     F(pb_result, "iterations_per_sample", PB_FIELD_INT, iterations_per_sample, 0, 1),
     F(pb_result, "timer", PB_FIELD_NAME, timer, 0, 1),
     F(pb_result, "timer_note", PB_FIELD_STRING, timer_note, PB_FIELD_NULL_EMPTY, 2),
@@ -214,6 +226,8 @@ static const pb_field pb_result_fields[] = {
     { "e2e_median_s", PB_FIELD_DOUBLE, PB_AT(pb_result, e2e_median_s), PB_FIELD_WHEN, 1, 0, 0, PB_CHECK_TIME, 0,
       offsetof(pb_result, ne2e), NULL, NULL, NULL, NULL },
     F_VIEW("rate", 0, 0, 1, &pb_schema_rate),
+    F_VIEW("device_batch", PB_FIELD_WHEN | PB_FIELD_INLINE, offsetof(pb_result, has_batch), 2,
+           &pb_schema_device_batch),
     F_VIEW("check", PB_FIELD_WHEN | PB_FIELD_NULL_ABSENT, offsetof(pb_result, has_check), 1, &pb_schema_check),
 };
 const pb_schema pb_schema_result = SCHEMA(pb_result_fields);

@@ -101,6 +101,14 @@ void pb_problem_poison_outputs(pb_problem *problem)
     }
 }
 
+uint64_t pb_problem_bytes(const pb_problem *problem)
+{
+    uint64_t bytes = 0;
+    for (int i = 0; i < problem->nbuf; i++)
+        bytes += problem->buf[i].bytes;
+    return bytes;
+}
+
 void pb_problem_destroy(pb_problem *problem)
 {
     if (!problem)

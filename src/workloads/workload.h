@@ -145,6 +145,10 @@ const pb_workload *pb_workload_find(const char *name);
  * nothing can never pass verification with stale data. */
 void pb_problem_poison_outputs(pb_problem *problem);
 
+/* The bytes of all the problem's buffers (inputs, outputs and scratch): its working set, what a
+ * launch touches. A device holds a copy of each while it runs the case. */
+uint64_t pb_problem_bytes(const pb_problem *problem);
+
 /* Frees buffers and reference; leaves the struct zeroed. Accepts NULL. */
 void pb_problem_destroy(pb_problem *problem);
 

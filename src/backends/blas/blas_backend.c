@@ -43,6 +43,7 @@ typedef struct pb_blas_ctx {
     int threads_settable;   /* the library obeys a 1-thread / all-thread choice per case */
     char threads_note[160]; /* how the thread count is set, or why it cannot be */
     char os[64];            /* the OS version, where the library is part of it (Accelerate) */
+    uint64_t llc_bytes;     /* the CPU's last-level cache (pb_fingerprint_llc_bytes) */
     char describe[256];
 } pb_blas_ctx;
 
@@ -148,6 +149,9 @@ static pb_status pb_blas_init(void **ctx, pb_msg *why)
         return pb_msg_set(why, PB_ERR_NOMEM, "out of memory starting the blas backend");
     memset(c, 0, sizeof *c);
     c->all_threads = pb_fingerprint_online_cpus();
+    pb_machine machine;
+    pb_fingerprint_read(&machine);
+    c->llc_bytes = (uint64_t)pb_fingerprint_llc_bytes(&machine);
     c->threads_settable = pb_blas_threads_settable(c->threads_note, sizeof c->threads_note);
 #if defined(PB_BLAS_OPENBLAS)
     snprintf(c->describe, sizeof c->describe, "%s (%s); %s", PB_BLAS_PROVIDER, openblas_get_config(),
@@ -179,6 +183,7 @@ static pb_status pb_blas_device_info(void *ctx, int device, pb_device_info *out)
     out->type = PB_DEVICE_CPU;
     out->compute_units = c->all_threads;
     out->unified_memory = 1;
+    out->llc_bytes = c->llc_bytes;
     pb_strlcpy(out->driver_version, c->os, sizeof out->driver_version);
     snprintf(out->extra, sizeof out->extra, "CBLAS: %s; %s", PB_BLAS_PROVIDER, c->threads_note);
     return PB_OK;

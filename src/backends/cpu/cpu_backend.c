@@ -25,6 +25,7 @@ typedef struct pb_cpu_ctx {
      * is a workload this backend does not run. */
     const pb_cpu_kernel *const *kernels;
     int nkernels;
+    uint64_t llc_bytes;     /* the CPU's last-level cache (pb_fingerprint_llc_bytes) */
     char describe[160];
 } pb_cpu_ctx;
 
@@ -102,6 +103,7 @@ static pb_status pb_cpu_init(void **ctx, pb_msg *why)
     pb_machine machine;
     pb_fingerprint_read(&machine);
     pb_cpu_use_levels(c, &machine);
+    c->llc_bytes = (uint64_t)pb_fingerprint_llc_bytes(&machine);
     pb_cpu_use_kernels(c, pb_cpu_kernels, PB_WL_COUNT);
     pb_status st = pb_pool_create(c->max_threads, &c->pool, why);
     if (st != PB_OK) {
@@ -139,6 +141,7 @@ static pb_status pb_cpu_device_info(void *ctx, int device, pb_device_info *out)
     out->type = PB_DEVICE_CPU;
     out->compute_units = c->max_threads;
     out->unified_memory = 1;
+    out->llc_bytes = c->llc_bytes;
     snprintf(out->extra, sizeof out->extra, "%d-lane fp32 vectors (%s)", PB_VF_LANES, PB_CPU_ISA);
     return PB_OK;
 }

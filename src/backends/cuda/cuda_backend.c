@@ -46,6 +46,21 @@ typedef enum pb_cuda_impl {
     PB_CUDA_CUBLAS_TF32
 } pb_cuda_impl;
 
+/* A timed batch is captured into a CUDA graph and launched as one: the GPU then runs it back to
+ * back instead of at the pace the host queues launches, which at small sizes is slower than the
+ * kernels (issue 13). A graph holds at most PB_CUDA_GRAPH_LAUNCHES launches (a longer batch
+ * launches it several times and a second graph for the rest: a few graph launches a batch keep
+ * the GPU ahead of the host); the last PB_CUDA_GRAPHS graphs are kept, as the runner alternates
+ * between a few launch counts (1, and the calibrated one). */
+#define PB_CUDA_GRAPH_LAUNCHES 1024
+#define PB_CUDA_GRAPHS 4
+
+typedef struct pb_cuda_graph {
+    cudaGraphExec_t exec;
+    int launches;                      /* 0: empty slot */
+    int used;                          /* the case's graph_clock when last used */
+} pb_cuda_graph;
+
 typedef struct pb_cuda_case {
     pb_cuda_ctx *ctx;                  /* told of a sticky error */
     int device;
@@ -56,6 +71,9 @@ typedef struct pb_cuda_case {
     void *pinned[PB_MAX_BUFFERS];      /* page-locked staging of the inputs and outputs */
     cudaEvent_t start, stop;           /* around the timed launches */
     cublasHandle_t blas;               /* cuBLAS cases only */
+    pb_cuda_graph graphs[PB_CUDA_GRAPHS]; /* timed batches, captured once per launch count */
+    int graph_clock;                   /* for the least recently used graph */
+    int no_graph;                      /* capture failed once: batches are queued launch by launch */
 } pb_cuda_case;
 
 static pb_status pb_cuda_error(pb_msg *msg, pb_status status, cudaError_t err, const char *what)
@@ -205,6 +223,7 @@ static pb_status pb_cuda_device_info(void *vctx, int device, pb_device_info *out
     out->memory_bytes = (uint64_t)prop->totalGlobalMem;
     out->max_alloc_bytes = (uint64_t)prop->totalGlobalMem;
     out->unified_memory = prop->integrated;
+    out->llc_bytes = prop->l2CacheSize > 0 ? (uint64_t)prop->l2CacheSize : 0;
     int sm = pb_cuda_sm(prop);
     snprintf(out->extra, sizeof out->extra, "sm_%d, L2 %.0f MiB, %d-bit memory bus at %.0f MHz%s", sm,
              PB_MIB(prop->l2CacheSize), prop->memoryBusWidth, mem_clock_khz / 1000.0,
@@ -301,6 +320,9 @@ static void pb_cuda_case_destroy(void *vkase)
         cudaStreamSynchronize(c->args.stream);
     if (c->blas)
         cublasDestroy(c->blas);
+    for (int i = 0; i < PB_CUDA_GRAPHS; i++)
+        if (c->graphs[i].exec)
+            cudaGraphExecDestroy(c->graphs[i].exec);
     if (c->start)
         cudaEventDestroy(c->start);
     if (c->stop)
@@ -525,6 +547,88 @@ static pb_status pb_cuda_launch(const pb_cuda_case *c, pb_msg *msg)
     return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "kernel launch");
 }
 
+/* Captures `launches` launches on the case's stream into an executable graph. On failure the
+ * capture is ended either way (the stream must not stay in capture mode). */
+static pb_status pb_cuda_graph_capture(pb_cuda_case *c, int launches, cudaGraphExec_t *exec, pb_msg *msg)
+{
+    cudaError_t err = cudaStreamBeginCapture(c->args.stream, cudaStreamCaptureModeThreadLocal);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaStreamBeginCapture");
+    pb_status st = PB_OK;
+    for (int i = 0; i < launches && st == PB_OK; i++)
+        st = pb_cuda_launch(c, msg);
+    cudaGraph_t graph = NULL;
+    err = cudaStreamEndCapture(c->args.stream, &graph);
+    if (st == PB_OK && err != cudaSuccess)
+        st = pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaStreamEndCapture");
+    if (st == PB_OK) {
+        err = cudaGraphInstantiateWithFlags(exec, graph, 0);
+        if (err != cudaSuccess)
+            st = pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaGraphInstantiate");
+    }
+    if (graph)
+        cudaGraphDestroy(graph);
+    return st;
+}
+
+/* The graph of `launches` launches: a kept one, else captured now into the least recently used
+ * slot. */
+static pb_status pb_cuda_graph_get(pb_cuda_case *c, int launches, cudaGraphExec_t *exec, pb_msg *msg)
+{
+    pb_cuda_graph *slot = &c->graphs[0];
+    for (int i = 0; i < PB_CUDA_GRAPHS; i++) {
+        pb_cuda_graph *g = &c->graphs[i];
+        if (g->launches == launches) {
+            slot = g;
+            break;
+        }
+        if (g->used < slot->used)
+            slot = g;
+    }
+    slot->used = ++c->graph_clock;
+    if (slot->launches != launches) {
+        if (slot->exec)
+            cudaGraphExecDestroy(slot->exec);
+        slot->exec = NULL;
+        slot->launches = 0;
+        pb_status st = pb_cuda_graph_capture(c, launches, &slot->exec, msg);
+        if (st != PB_OK)
+            return st;
+        slot->launches = launches;
+    }
+    *exec = slot->exec;
+    return PB_OK;
+}
+
+/* Queues `launches` launches as graphs of at most PB_CUDA_GRAPH_LAUNCHES. A capture that fails (a
+ * toolkit or library that cannot be captured) does not fail the case: the rest of this batch and
+ * every later one are then queued launch by launch, as before graphs, and a real fault shows up
+ * in those launches. */
+static pb_status pb_cuda_queue_batch(pb_cuda_case *c, int launches, pb_msg *msg)
+{
+    int done = 0;
+    while (done < launches && !c->no_graph) {
+        const int n = launches - done < PB_CUDA_GRAPH_LAUNCHES ? launches - done : PB_CUDA_GRAPH_LAUNCHES;
+        cudaGraphExec_t exec;
+        pb_msg why = { "" };
+        if (pb_cuda_graph_get(c, n, &exec, &why) != PB_OK) {
+            cudaGetLastError();
+            c->no_graph = 1;
+            break;
+        }
+        cudaError_t err = cudaGraphLaunch(exec, c->args.stream);
+        if (err != cudaSuccess)
+            return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaGraphLaunch");
+        done += n;
+    }
+    for (; done < launches; done++) {
+        pb_status st = pb_cuda_launch(c, msg);
+        if (st != PB_OK)
+            return st;
+    }
+    return PB_OK;
+}
+
 static pb_status pb_cuda_run_timed(pb_cuda_case *c, int launches, double *seconds, int *device_timer, pb_msg *msg)
 {
     cudaError_t err = cudaSetDevice(c->device);
@@ -532,12 +636,10 @@ static pb_status pb_cuda_run_timed(pb_cuda_case *c, int launches, double *second
         err = cudaEventRecord(c->start, c->args.stream);
     if (err != cudaSuccess)
         return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaEventRecord");
-    for (int i = 0; i < launches; i++) {
-        pb_status st = pb_cuda_launch(c, msg);
-        if (st != PB_OK) {
-            cudaStreamSynchronize(c->args.stream);
-            return st;
-        }
+    pb_status st = pb_cuda_queue_batch(c, launches, msg);
+    if (st != PB_OK) {
+        cudaStreamSynchronize(c->args.stream);
+        return st;
     }
     err = cudaEventRecord(c->stop, c->args.stream);
     if (err == cudaSuccess)

@@ -582,7 +582,11 @@ static void pb_mtl_encode_step(PBMetalCase *c, id<MTLComputeCommandEncoder> enco
 
 /* `launches` launches into one command buffer. One serial compute encoder holds every dispatch:
  * each starts after the previous one has finished, as the stencil's steps and the reduce's passes
- * need. MPS encodes its own kernels. */
+ * need. MPS encodes its own kernels. The buffer is committed only once the whole batch is encoded,
+ * so the GPU runs it back to back, never at the pace the host encodes it: the gate that OpenCL
+ * builds with a user event and CUDA with a graph (README.md, "How parbench measures"). The GPU's
+ * timestamps see only the whole buffer, so Metal reports no busy time between dispatches
+ * (case_batch_info stays NULL). */
 static pb_status pb_mtl_encode(PBMetalCase *c, id<MTLCommandBuffer> cb, int launches, pb_msg *msg)
 {
     if (c->gemm) {

@@ -56,6 +56,20 @@ static pb_device_type pb_cl_device_type(cl_device_type type)
     return PB_DEVICE_OTHER;
 }
 
+/* The device's cache for global memory as the driver reports it, or 0 (none, or not said): the
+ * closest OpenCL comes to a last-level cache. Drivers differ in which level they name; where it is
+ * a nearer, smaller one, a case that fits the last level is not marked as fitting. */
+static uint64_t pb_cl_global_cache(cl_device_id id)
+{
+    cl_device_mem_cache_type type = CL_NONE;
+    cl_ulong bytes = 0;
+    if (clGetDeviceInfo(id, CL_DEVICE_GLOBAL_MEM_CACHE_TYPE, sizeof type, &type, NULL) != CL_SUCCESS ||
+        type == CL_NONE ||
+        clGetDeviceInfo(id, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof bytes, &bytes, NULL) != CL_SUCCESS)
+        return 0;
+    return bytes;
+}
+
 /* Fills the device's description and the limits the cases size their launches from. */
 static pb_status pb_cl_device_query(pb_cl_device *dev, const char *platform_name, pb_msg *msg)
 {
@@ -104,6 +118,7 @@ static pb_status pb_cl_device_query(pb_cl_device *dev, const char *platform_name
     info->memory_bytes = global_mem;
     info->max_alloc_bytes = max_alloc;
     info->unified_memory = unified == CL_TRUE;
+    info->llc_bytes = pb_cl_global_cache(dev->id);
     snprintf(info->extra, sizeof info->extra, "platform %s; %s; local memory %llu KiB; work-group <= %zu",
              platform_name, c_version, (unsigned long long)(dev->local_mem / 1024), dev->max_work_group);
     return PB_OK;
@@ -352,6 +367,7 @@ const pb_backend pb_backend_opencl = {
     .variants = pb_cl_variants,
     .case_create = pb_cl_case_create,
     .case_run = pb_cl_case_run,
+    .case_batch_info = pb_cl_case_batch_info,
     .case_e2e = pb_cl_case_e2e,
     .case_read = pb_cl_case_read,
     .case_destroy = pb_cl_case_destroy,

@@ -8,7 +8,10 @@
 #include "../../../kernels/pb_launch.h"
 #include "../../core/timer.h"
 
-/* Events are read back and released in batches, so long samples hold bounded memory. */
+/* A timed batch keeps at most PB_CL_EVENT_RING kernels' events; when they are all pending, the
+ * oldest PB_CL_EVENT_BATCH are read back and released, so a long batch holds bounded memory while
+ * the device still has the rest queued. */
+#define PB_CL_EVENT_RING 4096
 #define PB_CL_EVENT_BATCH 256
 
 /* One enqueue of the plan: a kernel with its arguments bound, and its NDRange. */
@@ -30,6 +33,10 @@ typedef struct pb_cl_case {
     int config;           /* sgemm tile shape of the program in use */
     pb_launch_plan plan;
     pb_cl_step *steps;    /* plan.nsteps of them */
+    cl_event ring[PB_CL_EVENT_RING]; /* the pending kernels of a timed batch */
+    int batch_valid;      /* the last timed batch was measured: the next two hold it */
+    double batch_busy_s;  /* the union of its kernels' spans */
+    double batch_span_s;  /* its first kernel's start to its last one's end */
 } pb_cl_case;
 
 static unsigned pb_cl_unsigned(size_t n)
@@ -292,9 +299,11 @@ pb_status pb_cl_case_create(void *opaque, const pb_variant *variant, pb_problem 
     return PB_OK;
 }
 
-static pb_status pb_cl_enqueue(pb_cl_case *c, const pb_cl_step *s, cl_event *event, pb_msg *msg)
+static pb_status pb_cl_enqueue(pb_cl_case *c, const pb_cl_step *s, cl_uint nwait, const cl_event *wait,
+                               cl_event *event, pb_msg *msg)
 {
-    cl_int err = clEnqueueNDRangeKernel(c->dev->queue, s->kernel, s->dims, NULL, s->global, s->local, 0, NULL, event);
+    cl_int err = clEnqueueNDRangeKernel(c->dev->queue, s->kernel, s->dims, NULL, s->global, s->local, nwait, wait,
+                                        event);
     if (err != CL_SUCCESS)
         return pb_msg_set(msg, PB_ERR_BACKEND, "clEnqueueNDRangeKernel(%s) failed: %s (%d)", s->name,
                           pb_cl_error_name(err), (int)err);
@@ -307,11 +316,43 @@ static int pb_cl_cmp_span(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Waits for the events, adds the device time they cover to *ns and releases them. The time covered
- * is the union of their [start, end] spans, not the sum of their lengths: PoCL's CPU device marks a
- * command started while the one before it still runs, so summed lengths counted overlapping time
- * twice and made kernel-only times longer than end-to-end ones. */
-static pb_status pb_cl_collect(cl_event *events, int n, double *ns, pb_msg *msg)
+/* The device time a batch's kernels cover, gathered as their events are read back in enqueue
+ * order: the union of their [start, end] spans (`busy`, with the interval still open in
+ * [from, to]), and the first start and last end. The union, not the sum of lengths: PoCL's CPU
+ * device marks a command started while the one before it still runs, so summed lengths counted
+ * overlapping time twice and made kernel-only times longer than end-to-end ones. */
+typedef struct pb_cl_spans {
+    double busy;
+    cl_ulong from, to, first, last;
+    int any;
+} pb_cl_spans;
+
+static void pb_cl_spans_add(pb_cl_spans *acc, cl_ulong start, cl_ulong end)
+{
+    if (!acc->any) {
+        acc->any = 1;
+        acc->from = acc->first = start;
+        acc->to = acc->last = end;
+        return;
+    }
+    acc->first = start < acc->first ? start : acc->first;
+    acc->last = end > acc->last ? end : acc->last;
+    if (start <= acc->to) {
+        acc->to = end > acc->to ? end : acc->to;
+        return;
+    }
+    acc->busy += (double)(acc->to - acc->from);
+    acc->from = start;
+    acc->to = end;
+}
+
+static double pb_cl_spans_busy(const pb_cl_spans *acc)
+{
+    return acc->any ? acc->busy + (double)(acc->to - acc->from) : 0;
+}
+
+/* Waits for n <= PB_CL_EVENT_BATCH events, adds their spans to `acc` and releases them. */
+static pb_status pb_cl_collect(cl_event *events, int n, pb_cl_spans *acc, pb_msg *msg)
 {
     cl_int err = n > 0 ? clWaitForEvents((cl_uint)n, events) : CL_SUCCESS;
     const char *call = "clWaitForEvents";
@@ -333,39 +374,96 @@ static pb_status pb_cl_collect(cl_event *events, int n, double *ns, pb_msg *msg)
         clReleaseEvent(events[i]);
     }
     qsort(spans, (size_t)m, sizeof spans[0], pb_cl_cmp_span);
-    for (int i = 0; i < m;) {
-        cl_ulong from = spans[i][0], to = spans[i][1];
-        for (i++; i < m && spans[i][0] <= to; i++)
-            to = spans[i][1] > to ? spans[i][1] : to;
-        *ns += (double)(to - from);
-    }
+    for (int i = 0; i < m; i++)
+        pb_cl_spans_add(acc, spans[i][0], spans[i][1]);
     return err == CL_SUCCESS ? PB_OK : pb_cl_fail(msg, call, err);
 }
 
-/* Kernel time from the profiling events: the device time covered by every kernel of every launch. */
-pb_status pb_cl_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg)
+/* Collects the oldest `n` of the `pending` events of the ring and moves the rest down. */
+static pb_status pb_cl_collect_oldest(pb_cl_case *c, int n, int *pending, pb_cl_spans *acc, pb_msg *msg)
 {
-    pb_cl_case *c = kase;
-    cl_event events[PB_CL_EVENT_BATCH];
+    pb_status st = PB_OK;
+    for (int done = 0; done < n; done += PB_CL_EVENT_BATCH) {
+        const int k = n - done < PB_CL_EVENT_BATCH ? n - done : PB_CL_EVENT_BATCH;
+        pb_status got = pb_cl_collect(&c->ring[done], k, acc, st == PB_OK ? msg : NULL);
+        st = st == PB_OK ? got : st;
+    }
+    memmove(c->ring, &c->ring[n], (size_t)(*pending - n) * sizeof c->ring[0]);
+    *pending -= n;
+    return st;
+}
+
+/* Opens the gate: the user event the batch's first kernel waits on. */
+static pb_status pb_cl_gate_open(cl_event *gate, pb_msg *msg)
+{
+    if (!*gate)
+        return PB_OK;
+    cl_int err = clSetUserEventStatus(*gate, CL_COMPLETE);
+    clReleaseEvent(*gate);
+    *gate = NULL;
+    return err == CL_SUCCESS ? PB_OK : pb_cl_fail(msg, "clSetUserEventStatus", err);
+}
+
+/* Queues every kernel of `launches` launches behind a closed gate (a user event the first kernel
+ * waits on; the in-order queue holds the rest behind it), and opens it once the batch is queued
+ * or the ring is full, so the device runs the batch back to back instead of at the pace the host
+ * queues it. Batches longer than the ring run on while the host tops the queue up. */
+static pb_status pb_cl_enqueue_batch(pb_cl_case *c, int launches, pb_cl_spans *acc, pb_msg *msg)
+{
+    cl_int err;
+    cl_event gate = clCreateUserEvent(c->dev->context, &err);
+    if (err != CL_SUCCESS)
+        return pb_cl_fail(msg, "clCreateUserEvent", err);
     int pending = 0;
-    double ns = 0;
     pb_status st = PB_OK;
     for (int l = 0; l < launches && st == PB_OK; l++) {
         for (int s = 0; s < c->plan.nsteps && st == PB_OK; s++) {
-            st = pb_cl_enqueue(c, &c->steps[s], &events[pending], msg);
-            if (st == PB_OK && ++pending == PB_CL_EVENT_BATCH) {
-                st = pb_cl_collect(events, pending, &ns, msg);
-                pending = 0;
+            if (pending == PB_CL_EVENT_RING) {
+                st = pb_cl_gate_open(&gate, msg);
+                if (st == PB_OK)
+                    st = pb_cl_collect_oldest(c, PB_CL_EVENT_BATCH, &pending, acc, msg);
+                if (st != PB_OK)
+                    break;
             }
+            const int first = l == 0 && s == 0;
+            st = pb_cl_enqueue(c, &c->steps[s], first ? 1 : 0, first ? &gate : NULL, &c->ring[pending], msg);
+            pending += st == PB_OK;
         }
     }
-    pb_status collected = pb_cl_collect(events, pending, &ns, st == PB_OK ? msg : NULL);
-    if (st == PB_OK)
-        st = collected;
+    /* Opened on failure too: the kernels queued behind it must run before their events are read. */
+    pb_status opened = pb_cl_gate_open(&gate, st == PB_OK ? msg : NULL);
+    st = st == PB_OK ? opened : st;
+    pb_status collected = pb_cl_collect_oldest(c, pending, &pending, acc, st == PB_OK ? msg : NULL);
+    return st == PB_OK ? collected : st;
+}
+
+/* Kernel time from the profiling events: the device time covered by every kernel of every launch.
+ * The batch's busy time and span are kept for pb_cl_case_batch_info. */
+pb_status pb_cl_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg)
+{
+    pb_cl_case *c = kase;
+    pb_cl_spans acc;
+    memset(&acc, 0, sizeof acc);
+    c->batch_valid = 0;
+    pb_status st = pb_cl_enqueue_batch(c, launches, &acc, msg);
     if (st != PB_OK)
         return st;
-    *seconds = ns * 1e-9;
+    const double busy = pb_cl_spans_busy(&acc) * 1e-9;
+    c->batch_valid = acc.any;
+    c->batch_busy_s = busy;
+    c->batch_span_s = acc.any ? (double)(acc.last - acc.first) * 1e-9 : 0;
+    *seconds = busy;
     *device_timer = 1;
+    return PB_OK;
+}
+
+pb_status pb_cl_case_batch_info(void *kase, double *busy_s, double *span_s)
+{
+    const pb_cl_case *c = kase;
+    if (!c->batch_valid)
+        return PB_ERR_UNSUPPORTED;
+    *busy_s = c->batch_busy_s;
+    *span_s = c->batch_span_s;
     return PB_OK;
 }
 
@@ -376,7 +474,7 @@ pb_status pb_cl_case_e2e(void *kase, double *seconds, pb_msg *msg)
     double start = pb_time_now();
     pb_status st = pb_cl_upload(c, 0, CL_FALSE, msg);
     for (int s = 0; s < c->plan.nsteps && st == PB_OK; s++)
-        st = pb_cl_enqueue(c, &c->steps[s], NULL, msg);
+        st = pb_cl_enqueue(c, &c->steps[s], 0, NULL, NULL, msg);
     if (st == PB_OK)
         st = pb_cl_download(c, CL_FALSE, msg);
     cl_int err = clFinish(c->dev->queue);

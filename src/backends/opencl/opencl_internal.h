@@ -53,6 +53,7 @@ pb_status pb_cl_program_build(pb_cl_device *dev, const char *source, const char 
 
 pb_status pb_cl_case_create(void *ctx, const pb_variant *variant, pb_problem *problem, void **kase, pb_msg *msg);
 pb_status pb_cl_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg);
+pb_status pb_cl_case_batch_info(void *kase, double *busy_s, double *span_s);
 pb_status pb_cl_case_e2e(void *kase, double *seconds, pb_msg *msg);
 pb_status pb_cl_case_read(void *kase, pb_msg *msg);
 void pb_cl_case_destroy(void *kase);
