@@ -12,7 +12,8 @@ if [ -z "$llc" ]; then
 else
     backends=cpu
     "$PB_BIN" list 2>/dev/null | grep -q '^  opencl  ready' && backends=cpu,opencl
-    out=$("$PB_BIN" run --preset tiny -w triad -b "$backends" --rounds 2 --max-rounds 2 --min-time 0.01 \
+    # Wide enough that no note is wrapped, so each is matched whole.
+    out=$(COLUMNS=400 "$PB_BIN" run --preset tiny -w triad -b "$backends" --rounds 2 --max-rounds 2 --min-time 0.01 \
           -o "$tmp/r.json" 2>&1)
     if ! grep -q '"working_set_bytes": 12036' "$tmp/r.json"; then
         fail "the result file records the working set" "$(grep -c working_set_bytes "$tmp/r.json") fields"

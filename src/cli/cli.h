@@ -72,11 +72,14 @@ void pb_cli_variant_name(const pb_backend_slot *slot, const pb_variant *v, char 
 /* The results table printed after a run, fitted to `width` columns: every column when they fit,
  * else the essential ones with a device's standing against all cores on a line of its own. */
 void pb_cli_print_table(const pb_resultset *set, int width, FILE *out);
+/* Prints text (lines ended by newlines) wrapped at spaces to `width` columns, continuation lines
+ * indented by two. */
+void pb_cli_print_wrapped(const char *text, int width, FILE *out);
 int pb_cli_any_failed(const pb_resultset *set);
 
 /* Under the table: how many rounds, which cases' rounds still disagreed, which were disturbed. */
 struct pb_rounds_summary;
-void pb_cli_print_rounds(const pb_resultset *set, const struct pb_rounds_summary *sum, FILE *out);
+void pb_cli_print_rounds(const pb_resultset *set, const struct pb_rounds_summary *sum, int width, FILE *out);
 
 /* Current UTC time as ISO 8601 ("2026-11-27T06:45:00Z") and as a file-name stamp. Either may be NULL. */
 void pb_cli_utc_now(char *iso, size_t iso_size, char *stamp, size_t stamp_size);

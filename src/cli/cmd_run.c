@@ -504,7 +504,7 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
         fprintf(stderr, "interrupted: saving the cases measured so far (the file is marked incomplete)\n");
     int width = pb_run_width(&cfg);
     pb_cli_print_table(&set, width, stdout);
-    pb_cli_print_rounds(&set, &summary, stdout);
+    pb_cli_print_rounds(&set, &summary, width, stdout);
     printf("\n");
     pb_summary_print(&set, pb_time_now() - began, width < 200 ? width : 100, stdout);
     /* The table and the lines above it have said what failed or that the run was interrupted. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/stats.h"
+#include "cli.h"
 
 /* What limits each workload (README's workload table), for the words beside a speed-up: a
  * memory-bound workload gains little from more cores, a compute-bound one nearly their number. */
@@ -301,27 +302,5 @@ void pb_summary_print(const pb_resultset *set, double seconds, int width, FILE *
 {
     char text[4096];
     pb_summary_text(set, seconds, text, sizeof text);
-    for (const char *line = text; *line;) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        int column = 0;
-        for (size_t i = 0; i < len;) {
-            size_t word = strcspn(line + i, " \n");
-            word = word > len - i ? len - i : word;
-            if (column > 0 && column + 1 + (int)word > width) {
-                fputs("\n  ", out);
-                column = 2;
-            } else if (column > 0) {
-                fputc(' ', out);
-                column++;
-            }
-            fwrite(line + i, 1, word, out);
-            column += (int)word;
-            i += word;
-            while (i < len && line[i] == ' ')
-                i++;
-        }
-        fputc('\n', out);
-        line += len + (end ? 1 : 0);
-    }
+    pb_cli_print_wrapped(text, width, out);
 }

@@ -2,6 +2,7 @@
  * reasons for every case that did not measure cleanly listed underneath (and the cases that ran
  * from the last-level cache); then how the rounds went and which cases the machine disturbed. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -149,9 +150,59 @@ static int pb_compute_in_llc(const pb_result *r) { return pb_in_llc(r) && !pb_ra
 
 static int pb_same_workload(const pb_result *a, const pb_result *b) { return strcmp(a->workload, b->workload) == 0; }
 
+void pb_cli_print_wrapped(const char *text, int width, FILE *out)
+{
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        /* A line's own indent is kept, and its continuation lines go two further. */
+        size_t lead = strspn(line, " ");
+        lead = lead > len ? len : lead;
+        fwrite(line, 1, lead, out);
+        int column = (int)lead;
+        for (size_t i = lead; i < len;) {
+            size_t word = strcspn(line + i, " \n");
+            word = word > len - i ? len - i : word;
+            if (column > (int)lead && column + 1 + (int)word > width) {
+                fprintf(out, "\n%*s", (int)lead + 2, "");
+                column = (int)lead + 2;
+            } else if (column > (int)lead) {
+                fputc(' ', out);
+                column++;
+            }
+            fwrite(line + i, 1, word, out);
+            column += (int)word;
+            i += word;
+            while (i < len && line[i] == ' ')
+                i++;
+        }
+        fputc('\n', out);
+        line += len + (end ? 1 : 0);
+    }
+}
+
+/* The lines under the table, gathered so they can be wrapped to the terminal's width. */
+typedef struct pb_notes {
+    char text[8192];
+    size_t used;
+} pb_notes;
+
+static void pb_note_add(pb_notes *n, const char *fmt, ...) PB_PRINTF(2, 3);
+static void pb_note_add(pb_notes *n, const char *fmt, ...)
+{
+    if (n->used >= sizeof n->text)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(n->text + n->used, sizeof n->text - n->used, fmt, ap);
+    va_end(ap);
+    if (len > 0)
+        n->used = n->used + (size_t)len < sizeof n->text ? n->used + (size_t)len : sizeof n->text - 1;
+}
+
 /* The lines on cases that ran from the last-level cache: one per bandwidth-bound workload and
  * device, naming its roles; then the compute-bound workloads that fit, all on one line. */
-static void pb_print_llc_notes(const pb_resultset *set, FILE *out)
+static void pb_print_llc_notes(const pb_resultset *set, pb_notes *out)
 {
     int compute = 0;
     for (int i = 0; i < set->nresults; i++) {
@@ -162,22 +213,22 @@ static void pb_print_llc_notes(const pb_resultset *set, FILE *out)
         char ws[32], llc[32];
         pb_fmt_bytes((double)r->working_set_bytes, ws, sizeof ws);
         pb_fmt_bytes((double)r->llc_bytes, llc, sizeof llc);
-        fprintf(out, "* %s on %s (%s", r->workload, r->backend, r->role);
+        pb_note_add(out, "* %s on %s (%s", r->workload, r->backend, r->role);
         for (int j = i + 1; j < set->nresults; j++)
             if (pb_rate_from_llc(&set->results[j]) && pb_same_llc_group(&set->results[j], r))
-                fprintf(out, ", %s", set->results[j].role);
-        fprintf(out, "): its working set (%s) fits in the device's last-level cache (%s): the rate is the cache's, "
+                pb_note_add(out, ", %s", set->results[j].role);
+        pb_note_add(out, "): its working set (%s) fits in the device's last-level cache (%s): the rate is the cache's, "
                      "not memory's\n",
                 ws, llc);
     }
     if (!compute)
         return;
-    fprintf(out, "*");
+    pb_note_add(out, "*");
     int listed = 0;
     for (int i = 0; i < set->nresults; i++)
         if (pb_compute_in_llc(&set->results[i]) && pb_first_of(set, i, pb_compute_in_llc, pb_same_workload))
-            fprintf(out, "%s %s", listed++ ? "," : "", set->results[i].workload);
-    fprintf(out, ": %s in the last-level cache too, but compute bounds %s, so that changes %s little\n",
+            pb_note_add(out, "%s %s", listed++ ? "," : "", set->results[i].workload);
+    pb_note_add(out, ": %s in the last-level cache too, but compute bounds %s, so that changes %s little\n",
             listed == 1 ? "its working set fits" : "their working sets fit", listed == 1 ? "its rate" : "their rates",
             listed == 1 ? "it" : "them");
 }
@@ -271,22 +322,23 @@ void pb_cli_print_table(const pb_resultset *set, int width, FILE *out)
         llc_notes += pb_in_llc(&set->results[i]);
     if (notes || llc_notes)
         fprintf(out, "\n");
+    pb_notes nb = { "", 0 };
     for (int i = 0; notes && i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
         if (r->reason[0])
-            fprintf(out, "* %s on %s %s: %s\n", r->workload, r->backend, r->role, r->reason);
+            pb_note_add(&nb, "* %s on %s %s: %s\n", r->workload, r->backend, r->role, r->reason);
         if (r->timer_note[0])
-            fprintf(out, "* %s on %s %s: timed on the host clock: %s\n", r->workload, r->backend, r->role,
+            pb_note_add(&nb, "* %s on %s %s: timed on the host clock: %s\n", r->workload, r->backend, r->role,
                     r->timer_note);
         if (pb_e2e_faster(r))
-            fprintf(out, "* %s on %s %s: end-to-end (!) faster than kernel-only: one of the two timings is wrong, "
+            pb_note_add(&nb, "* %s on %s %s: end-to-end (!) faster than kernel-only: one of the two timings is wrong, "
                          "or the end-to-end launches overlapped\n",
                     r->workload, r->backend, r->role);
         if (pb_launch_bound(r)) {
             char busy[32], span[32];
             pb_fmt_time(r->batch_busy_s, busy, sizeof busy);
             pb_fmt_time(r->batch_span_s, span, sizeof span);
-            fprintf(out,
+            pb_note_add(&nb,
                     "* %s on %s %s: launch-bound: the device sat idle %.0f%% of its timed batches (kernels %s, "
                     "batch %s per launch); at this size launching costs more than the kernel, so an application "
                     "would see a lower rate\n",
@@ -294,7 +346,8 @@ void pb_cli_print_table(const pb_resultset *set, int width, FILE *out)
                     busy, span);
         }
     }
-    pb_print_llc_notes(set, out);
+    pb_print_llc_notes(set, &nb);
+    pb_cli_print_wrapped(nb.text, width, out);
 }
 
 /* "sgemm lib-cpu (blas, 2 threads)": which case, in the lines under the table. */
@@ -342,25 +395,26 @@ static void pb_rounds_count(const pb_resultset *set, pb_rounds_tally *t)
     }
 }
 
-void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, FILE *out)
+void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, int width, FILE *out)
 {
+    pb_notes nb = { "", 0 }, *nt = &nb;
     int minutes = (int)sum->seconds / 60;
-    fprintf(out, "\nMeasured in %d round%s (%d:%02d), each visiting the cases in a new order (order seed %llu).\n",
+    pb_note_add(nt, "\nMeasured in %d round%s (%d:%02d), in a new order each round (order seed %llu).\n",
             sum->rounds, sum->rounds == 1 ? "" : "s", minutes, (int)sum->seconds % 60,
             (unsigned long long)set->shuffle_seed);
     if (!set->cases_kept)
-        fprintf(out, "Some workloads did not fit %.1f GiB and were set up again in every round.\n",
+        pb_note_add(nt, "Some workloads did not fit %.1f GiB and were set up again in every round.\n",
                 set->memory_budget_bytes / (1u << 30));
     const pb_round_state *rs = &set->run_state;
     if (set->has_run_state && (rs->other_cpu > 0.05 || rs->steal > 0.05))
-        fprintf(out, "While it measured, other processes used %.0f%% of the machine's CPU and the hypervisor took %.0f%%: "
+        pb_note_add(nt, "While it measured, other processes used %.0f%% of the machine's CPU and the hypervisor took %.0f%%: "
                      "expect wider intervals.\n",
                 100 * (rs->other_cpu > 0 ? rs->other_cpu : 0), 100 * (rs->steal > 0 ? rs->steal : 0));
-    int spread = 0, disturbed = 0, column = 0;
+    int spread = 0, disturbed = 0;
     pb_rounds_tally t;
     pb_rounds_count(set, &t);
     if (t.measured > 1 && t.unstable == t.measured)
-        fprintf(out, "Every case's rounds still disagreed when the rounds or the time ran out (spread %.0f-%.0f%%;\n"
+        pb_note_add(nt, "Every case's rounds still disagreed when the rounds or the time ran out (spread %.0f-%.0f%%; "
                      "marked \"ok, spread\"): differences smaller than about their spread cannot be judged.\n",
                 t.spread_lo, t.spread_hi);
     for (int i = 0; i < set->nresults; i++) {
@@ -372,32 +426,26 @@ void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, 
         size_t len = strlen(item);
         snprintf(item + len, sizeof item - len, " %.0f%%", 100 * (exp(r->round_spread) - 1));
         if (spread++ == 0) {
-            fprintf(out, "Rounds still disagreed when the rounds or the time ran out (spread between rounds):\n ");
-            column = 1;
+            pb_note_add(nt, "Rounds still disagreed when the rounds or the time ran out (spread between rounds):\n ");
         } else {
-            fputc(',', out);
-            column++;
+            pb_note_add(nt, ",");
         }
-        /* Wrapped to fit an 80-column terminal. */
-        if (column + 1 + (int)strlen(item) > 80) {
-            fprintf(out, "\n ");
-            column = 1;
-        }
-        column += fprintf(out, " %s", item);
+        pb_note_add(nt, " %s", item);
     }
     if (spread)
-        fprintf(out, "\n  (marked \"ok, spread\"; differences smaller than about their spread cannot be judged)\n");
+        pb_note_add(nt, "\n  (marked \"ok, spread\"; differences smaller than about their spread cannot be judged)\n");
     double drift;
     int df;
     if (pb_resultset_drift(set, &drift, &df) && drift > 0.01)
-        fprintf(out, "The machine's overall speed moved by %.1f%% from round to round (every case at once), so a comparison\n"
+        pb_note_add(nt, "The machine's overall speed moved by %.1f%% from round to round (every case at once), so a comparison "
                      "with another run cannot resolve differences much below %.0f%%.\n",
                 100 * drift, 100 * (exp(2.8 * drift) - 1));
     if (t.measured > 1 && t.disturbed == t.measured) {
-        fprintf(out, "Other work took %.0f-%.0f%% of the CPU", 100 * t.other_lo, 100 * t.other_hi);
+        pb_note_add(nt, "Other work took %.0f-%.0f%% of the CPU", 100 * t.other_lo, 100 * t.other_hi);
         if (t.steal_hi > 0)
-            fprintf(out, " and the hypervisor %.0f-%.0f%% (steal)", 100 * t.steal_lo, 100 * t.steal_hi);
-        fprintf(out, " during %s round of every case.\n", t.every_round ? "every" : "some");
+            pb_note_add(nt, " and the hypervisor %.0f-%.0f%% (steal)", 100 * t.steal_lo, 100 * t.steal_hi);
+        pb_note_add(nt, " during %s round of every case.\n", t.every_round ? "every" : "some");
+        pb_cli_print_wrapped(nb.text, width, out);
         return;
     }
     for (int i = 0; i < set->nresults; i++) {
@@ -407,14 +455,15 @@ void pb_cli_print_rounds(const pb_resultset *set, const pb_rounds_summary *sum, 
         if (n == 0)
             continue;
         if (disturbed++ == 0)
-            fprintf(out, "The machine was disturbed while measuring:\n");
+            pb_note_add(nt, "The machine was disturbed while measuring:\n");
         char name[160];
         pb_case_label(r, name, sizeof name);
-        fprintf(out, "  %s: ", name);
+        pb_note_add(nt, "  %s: ", name);
         if (other > 0)
-            fprintf(out, "other work took %.0f%% of the CPU", 100 * other);
+            pb_note_add(nt, "other work took %.0f%% of the CPU", 100 * other);
         if (steal > 0)
-            fprintf(out, "%ssteal %.0f%%", other > 0 ? ", " : "", 100 * steal);
-        fprintf(out, " in %d of %d rounds\n", n, r->rounds);
+            pb_note_add(nt, "%ssteal %.0f%%", other > 0 ? ", " : "", 100 * steal);
+        pb_note_add(nt, " in %d of %d rounds\n", n, r->rounds);
     }
+    pb_cli_print_wrapped(nb.text, width, out);
 }

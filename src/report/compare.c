@@ -158,7 +158,8 @@ static int pb_round_logs(const pb_result *r, double *out)
 static int pb_same_samples(const pb_result *a, const pb_result *b)
 {
     size_t n = (size_t)a->nsamples;
-    return a->nsamples == b->nsamples && memcmp(a->samples_s, b->samples_s, n * sizeof *a->samples_s) == 0 &&
+    /* Cases without samples (schema-1 files may keep only a median) prove nothing either way. */
+    return n > 0 && a->nsamples == b->nsamples && memcmp(a->samples_s, b->samples_s, n * sizeof *a->samples_s) == 0 &&
            (!a->sample_rounds || !b->sample_rounds ||
             memcmp(a->sample_rounds, b->sample_rounds, n * sizeof *a->sample_rounds) == 0);
 }
