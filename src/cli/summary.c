@@ -239,30 +239,42 @@ static void pb_summary_devices(const pb_resultset *set, pb_summary_buf *b)
 
 /* "Too noisy" when the machine's speed moved more than 5% from round to round, or when most
  * cases' rounds still disagreed: then differences below the resolution mean nothing. */
+/* What a comparison of this run with another can resolve: per case, the 95% half-width of a
+ * comparison with an identical run, 2.8 x sqrt(spread^2 / rounds + drift^2) in logs (the method
+ * compare uses), and the median over the cases. */
+static double pb_summary_resolution(const pb_resultset *set, double drift)
+{
+    double h[512];
+    int n = 0;
+    for (int i = 0; i < set->nresults && n < (int)(sizeof h / sizeof h[0]); i++) {
+        const pb_result *r = &set->results[i];
+        if (r->status == PB_CASE_OK && r->rounds > 0)
+            h[n++] = 2.8 * sqrt(r->round_spread * r->round_spread / r->rounds + drift * drift);
+    }
+    return n ? 100 * (exp(pb_stats_median_inplace(h, (size_t)n)) - 1) : 0;
+}
+
 static void pb_summary_noise(const pb_resultset *set, pb_summary_buf *b)
 {
     int ok = 0, unstable = 0;
-    double worst = 0;
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
         if (r->status != PB_CASE_OK || r->rounds == 0)
             continue;
         ok++;
         unstable += r->unstable;
-        worst = r->round_spread > worst ? r->round_spread : worst;
     }
     double drift = 0;
     int df;
     pb_resultset_drift(set, &drift, &df);
     if (ok == 0 || (drift <= 0.05 && 2 * unstable <= ok))
         return;
-    double resolution = 100 * (exp(2.8 * (drift > worst ? drift : worst)) - 1);
     char moved[96] = "";
     if (drift > 0.05)
         snprintf(moved, sizeof moved, "the machine's speed moved %.0f%% from round to round and ", 100 * drift);
     pb_summary_line(b, "Too noisy to trust small differences: %s%d of %d cases' rounds still disagreed, so differences "
                        "below about %.0f%% cannot be told apart. Run again with nothing else running.",
-                    moved, unstable, ok, resolution);
+                    moved, unstable, ok, pb_summary_resolution(set, drift));
 }
 
 int pb_summary_text(const pb_resultset *set, double seconds, char *out, size_t size)
