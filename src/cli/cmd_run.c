@@ -16,6 +16,7 @@
 #include "../core/runner.h"
 #include "../core/timer.h"
 #include "../results/json_write.h"
+#include "ceilings.h"
 #include "cli.h"
 #include "opts.h"
 #include "run_rounds.h"
@@ -488,6 +489,18 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     const char *caveat = pb_build_timing_caveat(pb_build_cflags());
     if (caveat)
         printf("warning: this parbench was %s; build it with plain 'make' to measure\n", caveat);
+    /* The CPU's ceilings, before the cases, on the pool the cases use: every CPU result is placed
+     * on this roofline. A probe that fails its check is reported and not recorded. */
+    pb_ceilings ceilings;
+    int have_ceilings = 0;
+    if (pb_cli_ceilings_wanted(&session)) {
+        pb_msg why = { "" };
+        have_ceilings = pb_cli_ceilings_measure(pool, cfg.all_threads, cfg.preset, &set.machine, &ceilings, &why) == PB_OK;
+        if (have_ceilings)
+            pb_cli_ceilings_print(&ceilings, stdout);
+        else
+            printf("CPU ceilings not recorded: %s\n", why.text);
+    }
     fflush(stdout);
     pb_interrupt_flag = 0;
     signal(SIGINT, pb_on_sigint);
@@ -498,6 +511,8 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     /* Devices are recorded after the cases ran: facts such as the language version the GPU kernels
      * compiled as, and the compiler's warnings, exist only once they have compiled. */
     pb_run_record_devices(&set, &session);
+    if (have_ceilings)
+        pb_cli_ceilings_attach(&set, &ceilings);
     set.complete = st == PB_OK;
     pb_cli_utc_now(set.finished_at, sizeof set.finished_at, NULL, 0);
     if (st == PB_ERR_INTERRUPTED)

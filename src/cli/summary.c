@@ -168,14 +168,18 @@ static void pb_summary_group_name(const pb_result *r, char *out, size_t size)
     char what[96] = "";
     if (strcmp(r->impl, "own") != 0 && strcmp(r->impl, r->backend) != 0 && r->impl[0])
         snprintf(what, sizeof what, " %s", r->impl);
+    int n;
     if (strcmp(r->role, "gpu") == 0)
-        snprintf(out, size, "GPU (%s%s on %s)", r->backend, what, r->device_name);
+        n = snprintf(out, size, "GPU (%s%s on %s)", r->backend, what, r->device_name);
     else if (strcmp(r->role, "lib-gpu") == 0)
-        snprintf(out, size, "GPU library (%s%s on %s)", r->backend, what, r->device_name);
+        n = snprintf(out, size, "GPU library (%s%s on %s)", r->backend, what, r->device_name);
     else if (strcmp(r->role, "opencl-cpu") == 0)
-        snprintf(out, size, "OpenCL on a CPU device (%s)", r->device_name);
+        n = snprintf(out, size, "OpenCL on a CPU device (%s)", r->device_name);
     else
-        snprintf(out, size, "CPU library (%s%s, %d threads)", r->backend, what, r->threads);
+        n = snprintf(out, size, "CPU library (%s%s, %d threads)", r->backend, what, r->threads);
+    /* A long device name is cut at the buffer's end: the line stays readable. */
+    if (n < 0 && size)
+        out[0] = '\0';
 }
 
 /* One line for the group of `first`: its kernels and end-to-end times against all cores. */

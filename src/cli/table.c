@@ -146,6 +146,18 @@ static int pb_first_of(const pb_resultset *set, int i, int (*keep)(const pb_resu
     return 1;
 }
 
+/* The share of its roofline a result reached; 0 when its device has no ceilings. */
+static double pb_roof_fraction(const pb_resultset *set, const pb_result *r)
+{
+    pb_roofline p;
+    return pb_roofline_place(r, pb_resultset_ceilings(set, r), &p) ? p.fraction : 0;
+}
+
+static int pb_above_roof(const pb_resultset *set, const pb_result *r)
+{
+    return pb_roof_fraction(set, r) > PB_ROOFLINE_NOTE;
+}
+
 static int pb_compute_in_llc(const pb_result *r) { return pb_in_llc(r) && !pb_rate_from_llc(r); }
 
 static int pb_same_workload(const pb_result *a, const pb_result *b) { return strcmp(a->workload, b->workload) == 0; }
@@ -253,11 +265,11 @@ void pb_cli_print_table(const pb_resultset *set, int width, FILE *out)
     }
     /* Every column when they fit; else the essential ones in 80 columns, with a device's standing
      * against all cores on a line under it. */
-    int wide = width >= 127 + sw + (devices ? 18 : 0);
+    int wide = width >= 134 + sw + (devices ? 18 : 0);
     if (wide)
-        fprintf(out, "\n%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s%s  %s\n", "workload", sw, "size", "backend",
+        fprintf(out, "\n%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s%s %6s  %s\n", "workload", sw, "size", "backend",
                 "role", "thr", "median", "spread", "rate", "end-to-end", "vs 1core",
-                devices ? "   vs all  e2e/all" : "", "check");
+                devices ? "   vs all  e2e/all" : "", "% roof", "check");
     else
         fprintf(out, "\n%-10s %-10s %-14s %13s %6s %8s  %s\n", "workload", "size", "case", "rate", "spread",
                 "vs 1core", "check");
@@ -286,7 +298,7 @@ void pb_cli_print_table(const pb_resultset *set, int width, FILE *out)
         if (r->threads > 0)
             snprintf(thr, sizeof thr, "%d", r->threads);
         int noted = r->reason[0] || r->timer_note[0] || pb_e2e_faster(r) || pb_launch_bound(r) ||
-                    pb_rate_from_llc(r);
+                    pb_rate_from_llc(r) || pb_above_roof(set, r);
         double k = 0, e = 0;
         int vs_all = pb_vs_all(set, r, &k, &e);
         char all[40] = "";
@@ -297,8 +309,12 @@ void pb_cli_print_table(const pb_resultset *set, int width, FILE *out)
                 snprintf(all, sizeof all, " %8.2fx %7.2fx", k, e);
             else if (devices && !vs_all)
                 snprintf(all, sizeof all, "%18s", "");
-            fprintf(out, "%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s%s  %s%s\n", r->workload, sw, size,
-                    r->backend, r->role, thr, med, mad, rate, e2e, speed, all, check, noted ? " *" : "");
+            char roof[16] = "-";
+            double f = pb_roof_fraction(set, r);
+            if (f > 0)
+                snprintf(roof, sizeof roof, "%.0f%%", 100 * f);
+            fprintf(out, "%-10s %-*s %-7s %-10s %3s %11s %6s %18s %18s %8s%s %6s  %s%s\n", r->workload, sw, size,
+                    r->backend, r->role, thr, med, mad, rate, e2e, speed, all, roof, check, noted ? " *" : "");
         } else {
             char small[32], who[128];
             pb_short_size(r, small, sizeof small);
@@ -345,6 +361,10 @@ void pb_cli_print_table(const pb_resultset *set, int width, FILE *out)
                     r->workload, r->backend, r->role, 100 * pb_runner_idle_share(r->batch_busy_s, r->batch_span_s),
                     busy, span);
         }
+        if (pb_above_roof(set, r))
+            pb_note_add(&nb, "* %s on %s %s: %.0f%% of its roofline (the CPU's measured ceilings): above the roof, so "
+                             "a cache-resident working set, or a wrong FLOP or byte count\n",
+                        r->workload, r->backend, r->role, 100 * pb_roof_fraction(set, r));
     }
     pb_print_llc_notes(set, &nb);
     pb_cli_print_wrapped(nb.text, width, out);

@@ -73,10 +73,22 @@ typedef struct pb_result {
     pb_check check;
 } pb_result;
 
+/* A device's own ceilings, measured in the same run (schema 2, optional: "ceilings" of a device). */
+typedef struct pb_ceilings {
+    double fp32_gflops;         /* peak fp32 multiply-add throughput, GFLOP/s (an FMA counts 2) */
+    double bandwidth_gbs;       /* peak memory bandwidth, GB/s: the best of the probes below */
+    double read_gbs, triad_gbs, triad_nt_gbs; /* the bandwidth probes; 0 when not measured */
+    int threads;                /* threads the probes ran on (0: the whole device) */
+    double seconds;             /* the probes' wall time */
+    char method[256];
+} pb_ceilings;
+
 typedef struct pb_device_record {
     char backend[24];
     int index;
     pb_device_info info;
+    int has_ceilings;
+    pb_ceilings ceilings;
 } pb_device_record;
 
 typedef struct pb_resultset {
@@ -151,5 +163,28 @@ int pb_resultset_drift(const pb_resultset *set, double *drift, int *df);
  * those rounds in *other and *steal; else returns 0. */
 int pb_result_disturbance(const pb_result *r, double *other, double *steal);
 pb_status pb_result_set_e2e_samples(pb_result *r, const double *samples, int n, pb_msg *msg);
+
+/* ---- the roofline (roofline.c) ---------------------------------------------------------------- */
+
+/* A result above this fraction of its roofline is named under the run table: its working set sat
+ * in a cache, or its FLOP or byte count is wrong. */
+#define PB_ROOFLINE_NOTE 1.0
+
+typedef struct pb_roofline {
+    double intensity;           /* flops / bytes; 0 when bytes is 0 */
+    double peak_gflops;         /* the compute roof for the result's threads */
+    double attainable_gflops;   /* min(peak, intensity x bandwidth) */
+    double bound_s;             /* the roofline's lower bound on the time per launch */
+    double fraction;            /* bound_s / median_s: 1 is on the roof */
+} pb_roofline;
+
+/* Places a result on the roofline of `c`. The time bound is max(flops / peak, bytes / bandwidth),
+ * which also covers results that count no FLOPs. The compute roof is scaled to the result's share
+ * of the probes' threads (a one-core result against one core's FMA peak); bandwidth is not (one
+ * core can draw much of it). Returns 0 when the result was not measured or has no counts. */
+int pb_roofline_place(const pb_result *r, const pb_ceilings *c, pb_roofline *out);
+
+/* The ceilings of the result's device in `set` (by backend and device index); NULL when none. */
+const pb_ceilings *pb_resultset_ceilings(const pb_resultset *set, const pb_result *r);
 
 #endif

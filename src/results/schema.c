@@ -138,6 +138,19 @@ static const pb_schema pb_schema_machine = SCHEMA(pb_machine_fields);
 
 /* ---- devices --------------------------------------------------------------------------------- */
 
+/* A device's measured ceilings (schema 2, optional: files without it read as not measured). */
+static const pb_field pb_ceilings_fields[] = {
+    F(pb_ceilings, "fp32_gflops", PB_FIELD_DOUBLE, fp32_gflops, 0, 2),
+    F(pb_ceilings, "bandwidth_gbs", PB_FIELD_DOUBLE, bandwidth_gbs, 0, 2),
+    F(pb_ceilings, "read_gbs", PB_FIELD_DOUBLE, read_gbs, 0, 2),
+    F(pb_ceilings, "triad_gbs", PB_FIELD_DOUBLE, triad_gbs, 0, 2),
+    F(pb_ceilings, "triad_nt_gbs", PB_FIELD_DOUBLE, triad_nt_gbs, 0, 2),
+    F_RANGE(pb_ceilings, "threads", threads, 0, 1 << 20, 2),
+    F(pb_ceilings, "seconds", PB_FIELD_DOUBLE, seconds, 0, 2),
+    F(pb_ceilings, "method", PB_FIELD_STRING, method, 0, 2),
+};
+static const pb_schema pb_schema_ceilings = SCHEMA(pb_ceilings_fields);
+
 static const pb_field pb_device_fields[] = {
     F(pb_device_record, "backend", PB_FIELD_NAME, backend, PB_FIELD_REQUIRED, 1),
     F(pb_device_record, "index", PB_FIELD_INT, index, 0, 1),
@@ -154,6 +167,7 @@ static const pb_field pb_device_fields[] = {
     F(pb_device_record, "unified_memory", PB_FIELD_BOOL, info.unified_memory, 0, 1),
     F(pb_device_record, "llc_bytes", PB_FIELD_U64, info.llc_bytes, 0, 2),
     F(pb_device_record, "extra", PB_FIELD_STRING, info.extra, 0, 1),
+    F_OBJECT_WHEN(pb_device_record, "ceilings", ceilings, has_ceilings, 0, 2, &pb_schema_ceilings),
 };
 const pb_schema pb_schema_device = SCHEMA(pb_device_fields);
 

@@ -1,0 +1,85 @@
+/* The run's ceiling probes (ceilings.h): sizes per preset, the call into the cpu backend's probes,
+ * and where their numbers go in the result file. */
+#include "ceilings.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../backends/cpu/cpu_ceiling.h"
+
+#define MIB ((size_t)1 << 20)
+
+/* Per preset (tiny, quick, standard, large): seconds of each FMA measurement and passes of each
+ * bandwidth kernel. Tiny (the tests' size) uses arrays of PB_TINY_ARRAY, which may sit in a cache;
+ * the others four times the last-level cache (at least 128 MiB, at most 512 MiB and 1/16 of memory). */
+static const double pb_ceiling_fma_s[PB_PRESET_COUNT] = { 0.05, 0.1, 0.25, 0.25 };
+static const int pb_ceiling_repeats[PB_PRESET_COUNT] = { 2, 3, 8, 8 };
+#define PB_TINY_ARRAY (8 * MIB)
+
+static size_t pb_ceiling_array_bytes(pb_preset preset, const pb_machine *m)
+{
+    if (preset == PB_PRESET_TINY)
+        return PB_TINY_ARRAY;
+    int64_t llc = pb_fingerprint_llc_bytes(m);
+    size_t bytes = llc > 0 ? 4 * (size_t)llc : 128 * MIB;
+    bytes = bytes < 128 * MIB ? 128 * MIB : bytes > 512 * MIB ? 512 * MIB : bytes;
+    if (m->memory_bytes > 0 && bytes > m->memory_bytes / 16)
+        bytes = m->memory_bytes / 16 > 4 * MIB ? (size_t)(m->memory_bytes / 16) : 4 * MIB;
+    return bytes;
+}
+
+pb_status pb_cli_ceilings_measure(pb_pool *pool, int threads, pb_preset preset, const pb_machine *m,
+                                  pb_ceilings *out, pb_msg *msg)
+{
+    pb_cpu_ceiling_opts o = { threads, pb_ceiling_fma_s[preset], pb_ceiling_array_bytes(preset, m),
+                              pb_ceiling_repeats[preset] };
+    pb_cpu_ceiling_result r;
+    pb_status st = pb_cpu_ceiling_measure(pool, &o, &r, msg);
+    if (st != PB_OK)
+        return st;
+    pb_ceilings c;
+    memset(&c, 0, sizeof c);
+    c.fp32_gflops = r.fp32_gflops;
+    c.bandwidth_gbs = r.bandwidth_gbs;
+    c.read_gbs = r.read_gbs;
+    c.triad_gbs = r.triad_gbs;
+    c.triad_nt_gbs = r.triad_nt_gbs;
+    c.threads = threads;
+    c.seconds = r.seconds;
+    snprintf(c.method, sizeof c.method,
+             "%d fp32 FMA chains x %d lanes per thread; best of read, triad, triad with non-temporal stores over "
+             "3 x %zu MiB%s",
+             PB_CEILING_CHAINS, r.lanes, o.array_bytes / MIB,
+             preset == PB_PRESET_TINY ? " (tiny preset: the arrays may sit in a cache)" : "");
+    *out = c;
+    return PB_OK;
+}
+
+static int pb_on_host(const char *backend) { return strcmp(backend, "cpu") == 0 || strcmp(backend, "blas") == 0; }
+
+int pb_cli_ceilings_wanted(const pb_session *session)
+{
+    for (int s = 0; s < session->nslots; s++)
+        if (session->slots[s].ctx && pb_on_host(session->slots[s].entry->name))
+            return 1;
+    return 0;
+}
+
+void pb_cli_ceilings_attach(pb_resultset *set, const pb_ceilings *c)
+{
+    for (int i = 0; i < set->ndevices; i++) {
+        pb_device_record *d = &set->devices[i];
+        if (pb_on_host(d->backend)) {
+            d->has_ceilings = 1;
+            d->ceilings = *c;
+        }
+    }
+}
+
+void pb_cli_ceilings_print(const pb_ceilings *c, FILE *out)
+{
+    fprintf(out, "CPU ceilings on %d thread%s: %.0f GFLOP/s fp32 FMA, %.1f GB/s memory (read %.1f, triad %.1f, "
+                 "non-temporal %.1f; %.1f s)\n",
+            c->threads, c->threads == 1 ? "" : "s", c->fp32_gflops, c->bandwidth_gbs, c->read_gbs, c->triad_gbs,
+            c->triad_nt_gbs, c->seconds);
+}
