@@ -78,8 +78,9 @@ void pb_cli_ceilings_attach(pb_resultset *set, const pb_ceilings *c)
 
 void pb_cli_ceilings_print(const pb_ceilings *c, FILE *out)
 {
-    fprintf(out, "CPU ceilings on %d thread%s: %.0f GFLOP/s fp32 FMA, %.1f GB/s memory (read %.1f, triad %.1f, "
-                 "non-temporal %.1f; %.1f s)\n",
+    /* Two lines, each within 80 columns. */
+    fprintf(out, "CPU ceilings on %d thread%s: %.0f GFLOP/s fp32 FMA, %.1f GB/s memory\n"
+                 "  (read %.1f, triad %.1f, non-temporal triad %.1f GB/s; measured in %.1f s)\n",
             c->threads, c->threads == 1 ? "" : "s", c->fp32_gflops, c->bandwidth_gbs, c->read_gbs, c->triad_gbs,
             c->triad_nt_gbs, c->seconds);
 }
