@@ -55,6 +55,8 @@ pb_status pb_cmd_list(int argc, char **argv, pb_msg *msg);
 pb_status pb_cmd_info(int argc, char **argv, pb_msg *msg);
 pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg);
 pb_status pb_cmd_compare(int argc, char **argv, pb_msg *msg);
+pb_status pb_cmd_sweep(int argc, char **argv, pb_msg *msg);
+pb_status pb_cmd_scale(int argc, char **argv, pb_msg *msg);
 
 /* Parses `run` options (exposed for tests). */
 pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_msg *msg);
