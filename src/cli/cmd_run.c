@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../core/buildinfo.h"
+#include "../core/text.h"
 #include "../core/fingerprint.h"
 #include "../core/runner.h"
 #include "../core/timer.h"
@@ -414,14 +415,7 @@ static void pb_run_report_unavailable(const pb_session *session)
 }
 
 /* The terminal's width from COLUMNS, else 80; --wide asks for every column whatever the width. */
-static int pb_run_width(const pb_run_config *cfg)
-{
-    if (cfg->wide)
-        return 1 << 16;
-    const char *env = getenv("COLUMNS");
-    long v = env ? strtol(env, NULL, 10) : 0;
-    return v >= 40 && v <= 1000 ? (int)v : 80;
-}
+static int pb_run_width(const pb_run_config *cfg) { return cfg->wide ? 1 << 16 : pb_text_columns(80); }
 
 pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
 {

@@ -8,6 +8,7 @@
 
 #include "../core/runner.h"
 #include "../core/stats.h"
+#include "../core/text.h"
 #include "../report/compare.h"
 #include "cli.h"
 #include "run_rounds.h"
@@ -164,32 +165,18 @@ static int pb_same_workload(const pb_result *a, const pb_result *b) { return str
 
 void pb_cli_print_wrapped(const char *text, int width, FILE *out)
 {
-    for (const char *line = text; *line;) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
+    char line[1024], first[64], rest[64];
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n");
         /* A line's own indent is kept, and its continuation lines go two further. */
-        size_t lead = strspn(line, " ");
+        size_t lead = strspn(p, " ");
         lead = lead > len ? len : lead;
-        fwrite(line, 1, lead, out);
-        int column = (int)lead;
-        for (size_t i = lead; i < len;) {
-            size_t word = strcspn(line + i, " \n");
-            word = word > len - i ? len - i : word;
-            if (column > (int)lead && column + 1 + (int)word > width) {
-                fprintf(out, "\n%*s", (int)lead + 2, "");
-                column = (int)lead + 2;
-            } else if (column > (int)lead) {
-                fputc(' ', out);
-                column++;
-            }
-            fwrite(line + i, 1, word, out);
-            column += (int)word;
-            i += word;
-            while (i < len && line[i] == ' ')
-                i++;
-        }
-        fputc('\n', out);
-        line += len + (end ? 1 : 0);
+        lead = lead < sizeof first - 3 ? lead : sizeof first - 3;
+        snprintf(first, sizeof first, "%*s", (int)lead, "");
+        snprintf(rest, sizeof rest, "%*s", (int)lead + 2, "");
+        snprintf(line, sizeof line, "%.*s", (int)(len - lead), p + lead);
+        pb_text_wrap(out, width, first, rest, line);
+        p += len + (p[len] == '\n');
     }
 }
 

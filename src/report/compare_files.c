@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/text.h"
 #include "../results/json_read.h"
 #include "compare.h"
 
@@ -18,15 +19,7 @@ static int pb_use_color(FILE *out)
 
 /* The columns the text fits: $COLUMNS where it holds a sensible number, else PB_COMPARE_WIDTH;
  * 0 (no limit) for --wide. */
-static int pb_compare_width(int wide)
-{
-    const char *columns = getenv("COLUMNS");
-    char *end;
-    if (wide)
-        return 0;
-    long n = columns && columns[0] ? strtol(columns, &end, 10) : 0;
-    return n >= 20 && n <= 10000 && *end == '\0' ? (int)n : PB_COMPARE_WIDTH;
-}
+static int pb_compare_width(int wide) { return wide ? 0 : pb_text_columns(PB_COMPARE_WIDTH); }
 
 /* Writes the comparisons to `output` (NULL: standard output); an unwritable -o is bad usage. */
 static pb_status pb_compare_output(const pb_comparison *cmps, int n, pb_compare_format format, int width,

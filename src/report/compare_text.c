@@ -11,49 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/text.h"
+
 /* ---- words ----------------------------------------------------------------------------------- */
 
-/* Display width of the first n bytes: UTF-8 continuation bytes take no column. */
-static int pb_width_n(const char *s, size_t n)
-{
-    int w = 0;
-    for (size_t i = 0; i < n && s[i]; i++)
-        w += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return w;
-}
-
-static int pb_width(const char *s) { return pb_width_n(s, strlen(s)); }
-
-/* Writes `text` in lines of at most `width` columns (0: one line), the first starting with
- * `first` and the others with `rest`. Runs of spaces become one; a word longer than a line
- * stands alone on it. */
-static void pb_wrap(FILE *out, int width, const char *first, const char *rest, const char *text)
-{
-    int col = pb_width(first), start = 1;
-    fputs(first, out);
-    for (const char *p = text; *p;) {
-        if (*p == ' ') {
-            p++;
-            continue;
-        }
-        size_t n = strcspn(p, " ");
-        int w = pb_width_n(p, n);
-        if (!start && width > 0 && col + 1 + w > width) {
-            fprintf(out, "\n%s", rest);
-            col = pb_width(rest);
-            start = 1;
-        }
-        if (!start) {
-            fputc(' ', out);
-            col++;
-        }
-        fwrite(p, 1, n, out);
-        col += w;
-        start = 0;
-        p += n;
-    }
-    fputc('\n', out);
-}
+static int pb_width(const char *s) { return pb_text_width_n(s, strlen(s)); }
 
 static void pb_wrapf(FILE *out, int width, const char *first, const char *rest, const char *fmt, ...)
     PB_PRINTF(5, 6);
@@ -65,7 +27,7 @@ static void pb_wrapf(FILE *out, int width, const char *first, const char *rest, 
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    pb_wrap(out, width, first, rest, text);
+    pb_text_wrap(out, width, first, rest, text);
 }
 
 /* Plain words for each role: as a label, and as they follow "on" ("faster on all cores"). */
@@ -568,7 +530,7 @@ static void pb_write_answer(const pb_comparison *cmp, int markdown, FILE *out, i
         pb_answer_nothing(cmp, out, width);
     } else {
         pb_answer_lead(cmp, text, sizeof text);
-        pb_wrap(out, width, "", "", text);
+        pb_text_wrap(out, width, "", "", text);
         if (markdown)
             fputc('\n', out);
     }
@@ -585,7 +547,7 @@ static void pb_write_answer(const pb_comparison *cmp, int markdown, FILE *out, i
         else
             snprintf(first, sizeof first, "%s%-*s  ", item, label, pb_role_plain(g->role).label);
         snprintf(rest, sizeof rest, "%*s", markdown ? 2 : label + 4, "");
-        pb_wrap(out, width, first, rest, text);
+        pb_text_wrap(out, width, first, rest, text);
         uncertain |= g->verdict == PB_VERDICT_UNCERTAIN;
     }
     pb_answer_gpu(out, width, "", "  ", cmp->b, "B", "A",
@@ -735,18 +697,18 @@ int pb_compare_write_text(const pb_comparison *cmp, int markdown, int color, int
     snprintf(title, sizeof title, "B = %s%s%s%s against A = %s%s%s%s", mb->label, mb->label[0] ? " (" : "",
              cmp->name_b, mb->label[0] ? ")" : "", ma->label, ma->label[0] ? " (" : "", cmp->name_a,
              ma->label[0] ? ")" : "");
-    pb_wrap(out, width, h, "  ", title);
+    pb_text_wrap(out, width, h, "  ", title);
     fputc('\n', out);
     pb_write_answer(cmp, markdown, out, width);
     fputc('\n', out);
     pb_fmt_machine(line, sizeof line, cmp->a, cmp->name_a);
-    pb_wrap(out, width, markdown ? "- A (baseline): " : "A (baseline): ", "  ", line);
+    pb_text_wrap(out, width, markdown ? "- A (baseline): " : "A (baseline): ", "  ", line);
     pb_fmt_machine(line, sizeof line, cmp->b, cmp->name_b);
-    pb_wrap(out, width, markdown ? "- B: " : "B: ", "  ", line);
+    pb_text_wrap(out, width, markdown ? "- B: " : "B: ", "  ", line);
     if (cmp->nwarnings)
         fputc('\n', out);
     for (int i = 0; i < cmp->nwarnings; i++)
-        pb_wrap(out, width, markdown ? "- **warning:** " : "warning: ", "  ", cmp->warnings[i]);
+        pb_text_wrap(out, width, markdown ? "- **warning:** " : "warning: ", "  ", cmp->warnings[i]);
     fputc('\n', out);
     pb_cases_table(cmp, &t, width);
     pb_cases_intro(&t, markdown, width, out);
