@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "../src/cli/scale.h"
+#include "../src/results/scaling.h"
 #include "pbtest.h"
 
 static int counts_are(int all, int pcores, const int *want, int nwant)

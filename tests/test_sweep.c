@@ -1,8 +1,10 @@
-/* `parbench sweep`'s pure parts (src/cli/sweep.c): the crossover and the sizes it walks. */
+/* `parbench sweep`'s pure parts: the sizes it walks (src/cli/sweep.c) and the crossover (src/results/sweep_table.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../src/cli/sweep.h"
+#include "../src/results/sweep_table.h"
 #include "pbtest.h"
 
 static void test_crossing(void)
@@ -72,7 +74,79 @@ static void test_sizes(void)
     CHECK(pb_sweep_sizes(pb_workload_get(PB_WL_SGEMM), PB_PRESET_TINY, s, 0) == 0);
 }
 
+
+/* Adds a result of `workload` at size n: role, kernel and end-to-end seconds (0: failed). */
+static void add_point(pb_resultset *set, const char *workload, const char *backend, const char *role, int64_t n,
+                      double kernel_s, double e2e_s)
+{
+    pb_result *r = pb_resultset_add_result(set);
+    snprintf(r->workload, sizeof r->workload, "%s", workload);
+    snprintf(r->backend, sizeof r->backend, "%s", backend);
+    snprintf(r->role, sizeof r->role, "%s", role);
+    snprintf(r->device_name, sizeof r->device_name, "dev");
+    snprintf(r->rate_unit, sizeof r->rate_unit, "GB/s");
+    snprintf(r->dim_names[0], sizeof r->dim_names[0], "n");
+    r->ndims = 1;
+    r->dims[0] = n;
+    r->threads = strcmp(role, "cpu-all") == 0 ? 2 : 0;
+    r->work = 12.0 * (double)n;
+    r->status = kernel_s > 0 ? PB_CASE_OK : PB_CASE_FAILED;
+    if (kernel_s <= 0)
+        snprintf(r->reason, sizeof r->reason, "did not verify");
+    r->median_s = kernel_s;
+    if (e2e_s > 0) {
+        r->ne2e = 1;
+        r->e2e_median_s = e2e_s;
+    }
+}
+
+static void test_table_from_results(void)
+{
+    pb_resultset set;
+    pb_resultset_init(&set);
+    /* sizes out of order, a device that wins end to end from n=4000 on, one failed CPU point, a
+     * second CPU role faster at one size, and another workload that must be left out */
+    add_point(&set, "triad", "cpu", "cpu-all", 4000, 4e-6, 0);
+    add_point(&set, "triad", "opencl", "gpu", 4000, 1e-6, 2e-6);
+    add_point(&set, "triad", "cpu", "cpu-all", 1000, 1e-6, 0);
+    add_point(&set, "triad", "opencl", "gpu", 1000, 1e-6, 5e-6);
+    add_point(&set, "triad", "cpu", "cpu-all", 16000, 0, 0);
+    add_point(&set, "triad", "blas", "lib-cpu", 16000, 8e-6, 0);
+    add_point(&set, "triad", "opencl", "gpu", 16000, 2e-6, 3e-6);
+    add_point(&set, "triad", "cpu", "cpu-1", 16000, 1e-9, 0);
+    add_point(&set, "reduce", "cpu", "cpu-all", 1000, 1e-6, 0);
+    pb_sweep_table *t = malloc(sizeof *t);
+    CHECK(pb_sweep_table_build(&set, "triad", t) == 3);
+    CHECK(t->sizes[0] == 1000 && t->sizes[1] == 4000 && t->sizes[2] == 16000);
+    CHECK(t->nlines == 3); /* cpu-all, gpu, lib-cpu; cpu-1 is no sweep role */
+    CHECK(strcmp(t->dim_name, "n") == 0 && strcmp(t->rate_unit, "GB/s") == 0);
+    CHECK(t->work[0] == 12000 && t->work[2] == 192000);
+    int cpu = -1, gpu = -1, lib = -1;
+    for (int k = 0; k < t->nlines; k++) {
+        if (strcmp(t->lines[k].role, "cpu-all") == 0)
+            cpu = k;
+        if (strcmp(t->lines[k].role, "gpu") == 0)
+            gpu = k;
+        if (strcmp(t->lines[k].role, "lib-cpu") == 0)
+            lib = k;
+    }
+    CHECK(cpu >= 0 && gpu >= 0 && lib >= 0);
+    CHECK(t->lines[cpu].cpu && t->lines[lib].cpu && !t->lines[gpu].cpu);
+    CHECK(t->lines[cpu].kernel_s[0] == 1e-6 && t->lines[cpu].kernel_s[1] == 4e-6 && t->lines[cpu].kernel_s[2] == 0);
+    CHECK(strstr(t->lines[cpu].why, "n=16000: did not verify") != NULL);
+    CHECK(t->lines[gpu].e2e_s[0] == 5e-6 && t->lines[gpu].e2e_s[1] == 2e-6 && t->lines[gpu].e2e_s[2] == 3e-6);
+    CHECK(t->lines[lib].kernel_s[0] == 0 && t->lines[lib].kernel_s[2] == 8e-6);
+    CHECK(t->best_cpu[0] == cpu && t->best_cpu[2] == lib && t->best_cpu_s[2] == 8e-6);
+    CHECK(t->lines[gpu].crossover == 1);        /* end to end: 2e-6 < 4e-6, 3e-6 < 8e-6 */
+    CHECK(t->lines[gpu].crossover_kernel == 1); /* 1e-6 vs 1e-6 at the first size is a tie */
+    CHECK(t->lines[cpu].crossover == -1);
+    CHECK(pb_sweep_table_build(&set, "sgemm", t) == 0);
+    free(t);
+    pb_resultset_free(&set);
+}
+
 static const pbtest_case cases[] = {
+    { "table from results", test_table_from_results },
     { "crossing", test_crossing },
     { "never", test_never },
     { "crossing then falling back", test_crossing_then_falling_back },

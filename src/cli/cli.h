@@ -4,6 +4,7 @@
 #ifndef PB_CLI_H
 #define PB_CLI_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -83,7 +84,23 @@ int pb_cli_any_failed(const pb_resultset *set);
 struct pb_rounds_summary;
 void pb_cli_print_rounds(const pb_resultset *set, const struct pb_rounds_summary *sum, int width, FILE *out);
 
+/* Ctrl-C during a measurement: catch resets the flag and installs the handler (the first Ctrl-C
+ * sets the flag, a second ends the program), release restores the default; the flag is what
+ * pb_runner_opts.interrupted points to. */
+volatile sig_atomic_t *pb_cli_interrupt_flag(void);
+void pb_cli_interrupt_catch(void);
+void pb_cli_interrupt_release(void);
+int pb_cli_interrupted(void); /* 1 after a Ctrl-C since the last catch */
+
 /* Current UTC time as ISO 8601 ("2026-11-27T06:45:00Z") and as a file-name stamp. Either may be NULL. */
 void pb_cli_utc_now(char *iso, size_t iso_size, char *stamp, size_t stamp_size);
+/* Decides a result file's path (`output`, else results/<label>-<stamp>.json with the label made
+ * safe for a file name) and checks, before anything is measured, that it can be written. */
+pb_status pb_cli_output_path(const char *output, const char *label, const char *stamp, char *path, size_t size,
+                             pb_msg *msg);
+/* The result file's build fields (version, compiler, flags, backends) from this build. */
+void pb_cli_fill_build(pb_resultset *set);
+/* One device record per device of every open backend of `session`, with its facts. */
+void pb_cli_record_devices(pb_resultset *set, const pb_session *session);
 
 #endif

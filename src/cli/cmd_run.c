@@ -54,16 +54,6 @@ static const double pb_preset_min_time[PB_PRESET_COUNT] = { 0.05, 0.2, 1.0, 2.0 
 static const int pb_preset_rounds[PB_PRESET_COUNT] = { 2, 5, 6, 6 };
 static const double pb_preset_deadline[PB_PRESET_COUNT] = { 5, 15, 100, 400 };
 
-static volatile sig_atomic_t pb_interrupt_flag;
-
-static void pb_on_sigint(int sig)
-{
-    (void)sig;
-    pb_interrupt_flag = 1;
-    /* A second Ctrl-C ends the program at once. */
-    signal(SIGINT, SIG_DFL);
-}
-
 static void pb_run_help(void)
 {
     printf("usage: parbench run [options]\n\n"
@@ -226,12 +216,11 @@ static void pb_run_safe_name(const char *label, char *out, size_t size)
     out[i] = '\0';
 }
 
-/* Decides the result path and checks, before anything is measured, that it can be written. */
-static pb_status pb_run_output_path(const pb_run_config *cfg, const char *label, const char *stamp,
-                                    char *path, size_t size, pb_msg *msg)
+pb_status pb_cli_output_path(const char *output, const char *label, const char *stamp, char *path, size_t size,
+                             pb_msg *msg)
 {
-    if (cfg->output) {
-        pb_strlcpy(path, cfg->output, size);
+    if (output) {
+        pb_strlcpy(path, output, size);
     } else {
         char safe[64];
         pb_run_safe_name(label, safe, sizeof safe);
@@ -266,12 +255,17 @@ static pb_status pb_run_output_path(const pb_run_config *cfg, const char *label,
     return PB_OK;
 }
 
-static void pb_run_fill_header(pb_resultset *set, const pb_run_config *cfg, int argc, char **argv)
+void pb_cli_fill_build(pb_resultset *set)
 {
     pb_strlcpy(set->tool_version, pb_build_version(), sizeof set->tool_version);
     pb_strlcpy(set->compiler, pb_build_compiler(), sizeof set->compiler);
     pb_strlcpy(set->cflags, pb_build_cflags(), sizeof set->cflags);
     pb_strlcpy(set->backends_built, pb_build_backends(), sizeof set->backends_built);
+}
+
+static void pb_run_fill_header(pb_resultset *set, const pb_run_config *cfg, int argc, char **argv)
+{
+    pb_cli_fill_build(set);
     pb_strlcpy(set->preset, pb_preset_name(cfg->preset), sizeof set->preset);
     set->seed = cfg->seed;
     set->min_time_s = cfg->min_time > 0 ? cfg->min_time : pb_preset_min_time[cfg->preset];
@@ -292,7 +286,7 @@ void pb_cli_utc_now(char *iso, size_t iso_size, char *stamp, size_t stamp_size)
         strftime(stamp, stamp_size, "%Y%m%dT%H%M%SZ", &tm);
 }
 
-static void pb_run_record_devices(pb_resultset *set, const pb_session *session)
+void pb_cli_record_devices(pb_resultset *set, const pb_session *session)
 {
     for (int s = 0; s < session->nslots; s++) {
         const pb_backend_slot *slot = &session->slots[s];
@@ -384,7 +378,7 @@ static void pb_run_options(const pb_run_config *cfg, pb_pool *pool, pb_runner_op
         ro->max_rounds = ro->min_rounds;
     ro->pool = pool;
     ro->pool_threads = cfg->all_threads;
-    ro->interrupted = &pb_interrupt_flag;
+    ro->interrupted = pb_cli_interrupt_flag();
     pb_runner_opts_defaults(ro);
 }
 
@@ -448,7 +442,7 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
         pb_resultset_free(&set);
         return st;
     }
-    if (!cfg.no_save && (st = pb_run_output_path(&cfg, label, stamp, path, sizeof path, msg)) != PB_OK) {
+    if (!cfg.no_save && (st = pb_cli_output_path(cfg.output, label, stamp, path, sizeof path, msg)) != PB_OK) {
         pb_session_close(&session);
         pb_resultset_free(&set);
         return st;
@@ -496,15 +490,14 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
             printf("CPU ceilings not recorded: %s\n", why.text);
     }
     fflush(stdout);
-    pb_interrupt_flag = 0;
-    signal(SIGINT, pb_on_sigint);
+    pb_cli_interrupt_catch();
     pb_rounds_summary summary;
     st = pb_run_rounds(&cfg, &session, plan, &set, &ro, pb_preset_deadline[cfg.preset], isatty(STDERR_FILENO),
                        &summary);
-    signal(SIGINT, SIG_DFL);
+    pb_cli_interrupt_release();
     /* Devices are recorded after the cases ran: facts such as the language version the GPU kernels
      * compiled as, and the compiler's warnings, exist only once they have compiled. */
-    pb_run_record_devices(&set, &session);
+    pb_cli_record_devices(&set, &session);
     if (have_ceilings)
         pb_cli_ceilings_attach(&set, &ceilings);
     set.complete = st == PB_OK;

@@ -10,7 +10,7 @@
 #include "../results/json_read.h"
 #include "cli.h"
 #include "opts.h"
-#include "scale.h"
+#include "../results/scaling.h"
 
 enum { OPT_PRESET, OPT_WORKLOADS, OPT_LABEL, OPT_OUTPUT, OPT_HELP };
 

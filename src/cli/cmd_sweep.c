@@ -3,19 +3,21 @@
  * role (cpu-all, and lib-cpu where a BLAS is built) against each GPU-style device (its kernel time
  * and its end-to-end time with the copies), and names the size from which the device stays faster
  * end to end. A sweep, not a benchmark: each point is verified but measured briefly, with one
- * short round. It prints only; it saves no result file. */
+ * short round. Its result file (preset "sweep") keeps every point; the table and crossover printed
+ * here are read from that set (results/sweep_table.h), as the report reads them. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/fingerprint.h"
+#include "../results/json_write.h"
 #include "cli.h"
 #include "measure.h"
 #include "opts.h"
 #include "sweep.h"
 
-enum { OPT_BACKENDS, OPT_WORKLOADS, OPT_MAX_SIZE, OPT_OUTPUT, OPT_HELP };
+enum { OPT_BACKENDS, OPT_WORKLOADS, OPT_MAX_SIZE, OPT_OUTPUT, OPT_LABEL, OPT_HELP };
 
 static const pb_opt_spec pb_sweep_specs[] = {
     { "backends", 'b', 1, OPT_BACKENDS, "LIST",
@@ -24,29 +26,19 @@ static const pb_opt_spec pb_sweep_specs[] = {
     { "workloads", 'w', 1, OPT_WORKLOADS, "LIST", "workloads to sweep (default: triad,sgemm,reduce)" },
     { "max-size", 0, 1, OPT_MAX_SIZE, "PRESET",
       "the largest size: the size of this preset (tiny, quick, standard, large; default standard)" },
-    { "output", 'o', 1, OPT_OUTPUT, "FILE", "not supported yet: sweep prints only (see README)" },
+    { "output", 'o', 1, OPT_OUTPUT, "FILE", "result file (default: results/sweep-<UTC time>.json)" },
+    { "label", 'l', 1, OPT_LABEL, "NAME", "name of this machine in results (default: host name)" },
     { "help", 'h', 0, OPT_HELP, "", "show this help" },
 };
 #define PB_SWEEP_NSPECS ((int)(sizeof pb_sweep_specs / sizeof pb_sweep_specs[0]))
-
-#define PB_SWEEP_MAX_SERIES 32
 
 typedef struct pb_sweep_config {
     const char *backends[PB_MAX_BACKENDS];
     int nbackends;
     int workloads[PB_WL_COUNT];
     pb_preset max;
+    const char *output, *label;
 } pb_sweep_config;
-
-/* One configuration measured over the sizes: a CPU role, or a device. */
-typedef struct pb_sweep_series {
-    char name[96];
-    int cpu;                                /* 1: a CPU role (host), 0: a device */
-    int unified, cpu_device;                /* devices: unified memory; a CPU device (PoCL) */
-    double kernel_s[PB_SWEEP_MAX_POINTS];   /* seconds per launch, 0 when not measured */
-    double e2e_s[PB_SWEEP_MAX_POINTS];      /* devices: end to end, copies included */
-    char why[200];                          /* the last reason a point did not run */
-} pb_sweep_series;
 
 static pb_status pb_sweep_args(int argc, char **argv, pb_sweep_config *cfg, int *help, pb_msg *msg)
 {
@@ -64,9 +56,9 @@ static pb_status pb_sweep_args(int argc, char **argv, pb_sweep_config *cfg, int 
         } else if (m[i].id == OPT_MAX_SIZE) {
             st = pb_preset_parse(v, &cfg->max, msg);
         } else if (m[i].id == OPT_OUTPUT) {
-            st = pb_msg_set(msg, PB_ERR_USAGE,
-                            "-o: sweep does not save a result file yet (its sizes are not a preset's); it prints "
-                            "only. Leave out -o, and redirect the output to keep it");
+            cfg->output = v;
+        } else if (m[i].id == OPT_LABEL) {
+            cfg->label = v;
         } else if (m[i].id == OPT_WORKLOADS) {
             const char *items[PB_WL_COUNT + 1];
             int n;
@@ -87,30 +79,17 @@ static pb_status pb_sweep_args(int argc, char **argv, pb_sweep_config *cfg, int 
     if (st == PB_OK && !any_workload)
         cfg->workloads[PB_WL_TRIAD] = cfg->workloads[PB_WL_SGEMM] = cfg->workloads[PB_WL_REDUCE] = 1;
     if (st == PB_OK && *help) {
-        printf("usage: parbench sweep [-b BACKENDS] [-w triad,sgemm,reduce] [--max-size PRESET]\n\n"
+        printf("usage: parbench sweep [-b BACKENDS] [-w triad,sgemm,reduce] [--max-size PRESET] [-o FILE]\n\n"
                "Where does the GPU overtake the CPU? For each workload, sizes from the tiny preset up to\n"
                "--max-size in steps of at most 4x: the best CPU role (cpu-all; lib-cpu for sgemm with a\n"
                "BLAS) against each GPU-style device, its kernel time and its end-to-end time (uploads,\n"
                "launch, downloads), and the size from which the device stays faster end to end.\n"
                "A sweep, not a benchmark: every point is verified, but measured only briefly; use\n"
-               "'parbench run' for numbers to compare. Prints only: no result file.\n\n");
+               "'parbench run' for numbers to compare. Every point goes into the result file (preset\n"
+               "\"sweep\"), which 'parbench report' draws.\n\n");
         pb_opts_print_help(pb_sweep_specs, PB_SWEEP_NSPECS);
     }
     return st;
-}
-
-/* The series named `name`, added when new; NULL when the table is full. */
-static pb_sweep_series *pb_sweep_series_get(pb_sweep_series *s, int *n, const char *name)
-{
-    for (int i = 0; i < *n; i++)
-        if (strcmp(s[i].name, name) == 0)
-            return &s[i];
-    if (*n == PB_SWEEP_MAX_SERIES)
-        return NULL;
-    pb_sweep_series *x = &s[(*n)++];
-    memset(x, 0, sizeof *x);
-    snprintf(x->name, sizeof x->name, "%s", name);
-    return x;
 }
 
 /* "4.2" / "123" / "-" for a rate in the workload's unit. */
@@ -124,70 +103,76 @@ static void pb_sweep_rate(double work, double s, char *out, size_t size)
     snprintf(out, size, r >= 100 ? "%.0f" : r >= 10 ? "%.1f" : "%.2f", r);
 }
 
-/* Prints one workload's tables: one per device, against the best CPU role at each size. */
-static void pb_sweep_print(const pb_workload *wl, const int64_t *sizes, const double *work, int npts,
-                           const pb_sweep_series *s, int ns, FILE *out)
+/* The facts of a line's device in the set: *unified (unified memory), *cpu_device (a CPU, e.g. PoCL). */
+static void pb_sweep_device_kind(const pb_resultset *set, const pb_sweep_line *l, int *unified, int *cpu_device)
 {
-    double best[PB_SWEEP_MAX_POINTS];
-    const char *best_name[PB_SWEEP_MAX_POINTS];
+    *unified = *cpu_device = 0;
+    for (int d = 0; d < set->ndevices; d++)
+        if (strcmp(set->devices[d].backend, l->backend) == 0 && set->devices[d].index == l->device) {
+            *unified = set->devices[d].info.unified_memory;
+            *cpu_device = set->devices[d].info.type == PB_DEVICE_CPU;
+        }
+}
+
+static void pb_sweep_print_why(int unified, int cpu_device, FILE *out)
+{
+    if (cpu_device)
+        fprintf(out, "    why: this device is a CPU (e.g. PoCL) running the GPU kernels on the same cores as the\n"
+                     "    CPU roles, so it shows the GPU code path, not a GPU; it rarely wins.\n");
+    else if (unified)
+        fprintf(out, "    why: unified memory: host and device share memory, so there is little to copy and\n"
+                     "    end-to-end time stays close to kernel time; the crossover comes early.\n");
+    else
+        fprintf(out, "    why: a discrete device: every launch end to end copies the inputs over the bus and\n"
+                     "    the outputs back, which dominates small sizes, so the crossover comes late (or\n"
+                     "    never for memory-bound work such as triad, whose copies cost more than the kernel).\n");
+}
+
+/* Prints one workload's tables: one per device, against the best CPU role at each size. */
+static void pb_sweep_print(const pb_resultset *set, const pb_sweep_table *t, FILE *out)
+{
     int ndev = 0;
-    for (int i = 0; i < npts; i++) {
-        best[i] = 0;
-        best_name[i] = "-";
-        for (int k = 0; k < ns; k++)
-            if (s[k].cpu && s[k].kernel_s[i] > 0 && (best[i] <= 0 || s[k].kernel_s[i] < best[i])) {
-                best[i] = s[k].kernel_s[i];
-                best_name[i] = s[k].name;
-            }
-    }
-    fprintf(out, "\n%s (%s; %s = size)\n", wl->name, wl->rate_unit, wl->dim_names[0]);
-    for (int k = 0; k < ns; k++) {
-        if (s[k].cpu)
+    long long first = t->npoints ? (long long)t->sizes[0] : 0, last = t->npoints ? (long long)t->sizes[t->npoints - 1] : 0;
+    fprintf(out, "\n%s (%s; %s = size)\n", t->workload, t->rate_unit, t->dim_name);
+    for (int k = 0; k < t->nlines; k++) {
+        const pb_sweep_line *l = &t->lines[k];
+        if (l->cpu)
             continue;
         ndev++;
-        fprintf(out, "  %s against the best CPU role\n", s[k].name);
+        fprintf(out, "  %s against the best CPU role\n", l->name);
         fprintf(out, "    %12s  %10s  %12s  %12s  %-6s  %s\n", "size", "CPU", "dev kernel", "dev e2e", "e2e", "best CPU role");
-        for (int i = 0; i < npts; i++) {
+        for (int i = 0; i < t->npoints; i++) {
             char c[24], kr[24], er[24];
-            pb_sweep_rate(work[i], best[i], c, sizeof c);
-            pb_sweep_rate(work[i], s[k].kernel_s[i], kr, sizeof kr);
-            pb_sweep_rate(work[i], s[k].e2e_s[i], er, sizeof er);
-            const char *win = best[i] <= 0 || s[k].e2e_s[i] <= 0 ? "-" : s[k].e2e_s[i] < best[i] ? "device" : "cpu";
-            fprintf(out, "    %12lld  %10s  %12s  %12s  %-6s  %s\n", (long long)sizes[i], c, kr, er, win, best_name[i]);
+            double best = t->best_cpu_s[i];
+            pb_sweep_rate(t->work[i], best, c, sizeof c);
+            pb_sweep_rate(t->work[i], l->kernel_s[i], kr, sizeof kr);
+            pb_sweep_rate(t->work[i], l->e2e_s[i], er, sizeof er);
+            const char *win = best <= 0 || l->e2e_s[i] <= 0 ? "-" : l->e2e_s[i] < best ? "device" : "cpu";
+            fprintf(out, "    %12lld  %10s  %12s  %12s  %-6s  %s\n", (long long)t->sizes[i], c, kr, er, win,
+                    t->best_cpu[i] >= 0 ? t->lines[t->best_cpu[i]].name : "-");
         }
-        int x = pb_sweep_crossover(best, s[k].e2e_s, npts);
-        int xk = pb_sweep_crossover(best, s[k].kernel_s, npts);
-        if (x >= 0)
-            fprintf(out, "    crossover (end to end): the device wins from %s=%lld on\n", wl->dim_names[0],
-                    (long long)sizes[x]);
+        if (l->crossover >= 0)
+            fprintf(out, "    crossover (end to end): the device wins from %s=%lld on\n", t->dim_name,
+                    (long long)t->sizes[l->crossover]);
         else
-            fprintf(out, "    crossover (end to end): never in this range (%s=%lld..%lld)\n", wl->dim_names[0],
-                    (long long)sizes[0], (long long)sizes[npts - 1]);
-        if (xk >= 0 && xk != x)
-            fprintf(out, "    kernel time alone: the device wins from %s=%lld on\n", wl->dim_names[0],
-                    (long long)sizes[xk]);
-        if (s[k].cpu_device)
-            fprintf(out, "    why: this device is a CPU (e.g. PoCL) running the GPU kernels on the same cores as the\n"
-                         "    CPU roles, so it shows the GPU code path, not a GPU; it rarely wins.\n");
-        else if (s[k].unified)
-            fprintf(out, "    why: unified memory: host and device share memory, so there is little to copy and\n"
-                         "    end-to-end time stays close to kernel time; the crossover comes early.\n");
-        else
-            fprintf(out, "    why: a discrete device: every launch end to end copies the inputs over the bus and\n"
-                         "    the outputs back, which dominates small sizes, so the crossover comes late (or\n"
-                         "    never for memory-bound work such as triad, whose copies cost more than the kernel).\n");
-        if (s[k].why[0])
-            fprintf(out, "    not measured at some sizes: %s\n", s[k].why);
+            fprintf(out, "    crossover (end to end): never in this range (%s=%lld..%lld)\n", t->dim_name, first, last);
+        if (l->crossover_kernel >= 0 && l->crossover_kernel != l->crossover)
+            fprintf(out, "    kernel time alone: the device wins from %s=%lld on\n", t->dim_name,
+                    (long long)t->sizes[l->crossover_kernel]);
+        int unified, cpu_device;
+        pb_sweep_device_kind(set, l, &unified, &cpu_device);
+        pb_sweep_print_why(unified, cpu_device, out);
+        if (l->why[0])
+            fprintf(out, "    not measured at some sizes: %s\n", l->why);
     }
     if (!ndev)
         fprintf(out, "  no GPU-style device measured it here: nothing to cross over (see 'parbench list')\n");
 }
 
-/* Measures the CPU roles or devices of slot `s` on `problem`, point `i` of the sweep, into their
- * series. Returns how many cases failed. */
+/* Measures the CPU roles and devices of slot `s` on `problem` into `set`. Returns how many cases
+ * failed. */
 static int pb_sweep_slot(const pb_session *session, int s, const pb_variant_request *req, const pb_runner_opts *opts,
-                         pb_problem *problem, int i, int64_t size, pb_sweep_series *series, int *ns,
-                         pb_resultset *set)
+                         pb_problem *problem, pb_resultset *set)
 {
     const pb_backend_slot *slot = &session->slots[s];
     const pb_workload *wl = pb_workload_get(problem->id);
@@ -202,36 +187,55 @@ static int pb_sweep_slot(const pb_session *session, int s, const pb_variant_requ
         const pb_variant *var = &vl.items[v];
         int cpu = var->role == PB_ROLE_CPU_ALL || var->role == PB_ROLE_LIB_CPU;
         int dev = var->role == PB_ROLE_GPU || var->role == PB_ROLE_LIB_GPU || var->role == PB_ROLE_DEVICE_CPU;
-        if (!cpu && !dev)
+        pb_result *r = cpu || dev ? pb_resultset_add_result(set) : NULL;
+        if (!r)
             continue;
-        char name[96];
-        pb_cli_variant_name(slot, var, name, sizeof name);
-        pb_sweep_series *x = pb_sweep_series_get(series, ns, name);
-        pb_result *r = pb_resultset_add_result(set);
-        if (!x || !r)
-            continue;
-        x->cpu = cpu;
-        pb_device_info info;
-        memset(&info, 0, sizeof info);
-        if (dev && slot->entry->backend->device_info &&
-            slot->entry->backend->device_info(slot->ctx, var->device, &info) == PB_OK) {
-            x->unified = info.unified_memory;
-            x->cpu_device = info.type == PB_DEVICE_CPU;
-        }
         pb_measure_case(slot->entry->backend, slot->ctx, var, problem, opts, r);
-        if (r->status == PB_CASE_OK) {
-            x->kernel_s[i] = r->median_s;
-            x->e2e_s[i] = r->ne2e > 0 ? r->e2e_median_s : 0;
-            continue;
-        }
-        snprintf(x->why, sizeof x->why, "%s=%lld: %.120s", wl->dim_names[0], (long long)size, r->reason);
         if (r->status == PB_CASE_FAILED) {
+            char name[96];
+            pb_cli_variant_name(slot, var, name, sizeof name);
             failed++;
-            printf("FAIL %s %s %s=%lld: %s\n", wl->name, name, wl->dim_names[0], (long long)size, r->reason);
+            printf("FAIL %s %s %s=%lld: %s\n", wl->name, name, wl->dim_names[0], (long long)r->dims[0], r->reason);
         }
     }
     pb_variant_list_free(&vl);
     return failed;
+}
+
+/* Measures every size of workload `wl` into `set`. Returns how many cases failed. */
+static int pb_sweep_workload(const pb_session *session, const pb_sweep_config *cfg, const pb_variant_request *req,
+                             const pb_runner_opts *opts, const pb_workload *wl, pb_resultset *set)
+{
+    int64_t sizes[PB_SWEEP_MAX_POINTS];
+    int npts = pb_sweep_sizes(wl, cfg->max, sizes, PB_SWEEP_MAX_POINTS), failed = 0;
+    for (int i = 0; i < npts && !pb_cli_interrupted(); i++) {
+        pb_dims dims = wl->sizes[PB_PRESET_TINY];
+        dims.v[0] = sizes[i];
+        pb_problem problem;
+        memset(&problem, 0, sizeof problem);
+        fprintf(stderr, "sweep %s %s=%lld\n", wl->name, wl->dim_names[0], (long long)sizes[i]);
+        pb_msg why = { "" };
+        if (wl->create(&dims, 1, &problem, &why) != PB_OK) {
+            printf("%s %s=%lld: inputs not made: %s\n", wl->name, wl->dim_names[0], (long long)sizes[i], why.text);
+            continue;
+        }
+        for (int s = 0; s < session->nslots; s++)
+            failed += pb_sweep_slot(session, s, req, opts, &problem, set);
+        pb_problem_destroy(&problem);
+    }
+    return failed;
+}
+
+static void pb_sweep_fill_header(pb_resultset *set, const pb_sweep_config *cfg, int argc, char **argv)
+{
+    pb_cli_fill_build(set);
+    pb_strlcpy(set->preset, PB_SWEEP_PRESET, sizeof set->preset);
+    pb_fingerprint_read(&set->machine);
+    const char *label = cfg->label ? cfg->label : set->machine.hostname[0] ? set->machine.hostname : "machine";
+    pb_strlcpy(set->machine.label, label, sizeof set->machine.label);
+    size_t len = (size_t)snprintf(set->command, sizeof set->command, "parbench sweep");
+    for (int i = 0; i < argc && len < sizeof set->command; i++)
+        len += (size_t)snprintf(set->command + len, sizeof set->command - len, " %s", argv[i]);
 }
 
 pb_status pb_cmd_sweep(int argc, char **argv, pb_msg *msg)
@@ -240,6 +244,12 @@ pb_status pb_cmd_sweep(int argc, char **argv, pb_msg *msg)
     int help = 0;
     pb_status st = pb_sweep_args(argc, argv, &cfg, &help, msg);
     if (st != PB_OK || help)
+        return st;
+    char path[1024], stamp[32];
+    pb_resultset set;
+    pb_resultset_init(&set);
+    pb_cli_utc_now(set.started_at, sizeof set.started_at, stamp, sizeof stamp);
+    if ((st = pb_cli_output_path(cfg.output, "sweep", stamp, path, sizeof path, msg)) != PB_OK)
         return st;
     pb_session session;
     if ((st = pb_session_open(&session, cfg.backends, cfg.nbackends, msg)) != PB_OK) {
@@ -250,10 +260,8 @@ pb_status pb_cmd_sweep(int argc, char **argv, pb_msg *msg)
     int threads[1] = { all };
     pb_variant_request req = { threads, 1, all };
     pb_pool *pool = NULL;
-    pb_resultset set;
-    pb_resultset_init(&set);
-    pb_sweep_series *series = calloc(PB_SWEEP_MAX_SERIES, sizeof *series);
-    if (!series) {
+    pb_sweep_table *table = malloc(sizeof *table);
+    if (!table) {
         st = pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -261,8 +269,9 @@ pb_status pb_cmd_sweep(int argc, char **argv, pb_msg *msg)
         goto done;
     pb_runner_opts opts = { .pool = pool, .pool_threads = all, .min_time_s = 0.02, .min_sample_s = 0.005,
                             .min_rounds = 1, .max_rounds = 1, .round_time_s = 0.02, .max_samples_per_round = 3,
-                            .e2e_samples = 3 };
+                            .e2e_samples = 3, .interrupted = pb_cli_interrupt_flag() };
     pb_runner_opts_defaults(&opts);
+    pb_sweep_fill_header(&set, &cfg, argc, argv);
     for (int s = 0; s < session.nslots; s++)
         if (!session.slots[s].ctx && session.slots[s].named) {
             char why[80];
@@ -273,36 +282,28 @@ pb_status pb_cmd_sweep(int argc, char **argv, pb_msg *msg)
            "measured briefly (one short round); use 'parbench run' for numbers to compare.\n",
            pb_preset_name(cfg.max));
     int failed = 0;
-    for (int w = 0; w < PB_WL_COUNT; w++) {
+    pb_cli_interrupt_catch();
+    for (int w = 0; w < PB_WL_COUNT && !pb_cli_interrupted(); w++) {
         if (!cfg.workloads[w])
             continue;
         const pb_workload *wl = pb_workload_get((pb_workload_id)w);
-        int64_t sizes[PB_SWEEP_MAX_POINTS];
-        double work[PB_SWEEP_MAX_POINTS];
-        int npts = pb_sweep_sizes(wl, cfg.max, sizes, PB_SWEEP_MAX_POINTS), ns = 0;
-        memset(series, 0, PB_SWEEP_MAX_SERIES * sizeof *series);
-        for (int i = 0; i < npts; i++) {
-            pb_dims dims = wl->sizes[PB_PRESET_TINY];
-            dims.v[0] = sizes[i];
-            pb_problem problem;
-            memset(&problem, 0, sizeof problem);
-            work[i] = 0;
-            fprintf(stderr, "sweep %s %s=%lld\n", wl->name, wl->dim_names[0], (long long)sizes[i]);
-            pb_msg why = { "" };
-            if (wl->create(&dims, 1, &problem, &why) != PB_OK) {
-                printf("%s %s=%lld: inputs not made: %s\n", wl->name, wl->dim_names[0], (long long)sizes[i], why.text);
-                continue;
-            }
-            work[i] = problem.work;
-            for (int s = 0; s < session.nslots; s++)
-                failed += pb_sweep_slot(&session, s, &req, &opts, &problem, i, sizes[i], series, &ns, &set);
-            pb_problem_destroy(&problem);
-        }
-        pb_sweep_print(wl, sizes, work, npts, series, ns, stdout);
+        failed += pb_sweep_workload(&session, &cfg, &req, &opts, wl, &set);
     }
-    st = failed ? pb_msg_set(msg, PB_ERR_VERIFY, "%s", "") : PB_OK;
+    pb_cli_interrupt_release();
+    set.complete = !pb_cli_interrupted();
+    /* After the cases: some device facts exist only once the kernels have compiled (as in run). */
+    pb_cli_record_devices(&set, &session);
+    for (int w = 0; w < PB_WL_COUNT; w++)
+        if (cfg.workloads[w] && pb_sweep_table_build(&set, pb_workload_get((pb_workload_id)w)->name, table) > 0)
+            pb_sweep_print(&set, table, stdout);
+    pb_cli_utc_now(set.finished_at, sizeof set.finished_at, NULL, 0);
+    if ((st = pb_json_write_resultset(&set, path, msg)) == PB_OK) {
+        printf("\nSaved %s (%d points; 'parbench report %s' draws it)\n", path, set.nresults, path);
+        st = !set.complete ? pb_msg_set(msg, PB_ERR_INTERRUPTED, "interrupted: the points measured so far are saved")
+             : failed ? pb_msg_set(msg, PB_ERR_VERIFY, "%s", "") : PB_OK;
+    }
 done:
-    free(series);
+    free(table);
     pb_pool_free(pool);
     pb_resultset_free(&set);
     pb_session_close(&session);

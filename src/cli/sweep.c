@@ -25,14 +25,3 @@ int pb_sweep_sizes(const pb_workload *wl, pb_preset max, int64_t *out, int room)
     }
     return n;
 }
-
-int pb_sweep_crossover(const double *cpu_s, const double *dev_s, int n)
-{
-    int from = -1;
-    for (int i = n - 1; i >= 0; i--) {
-        if (!(cpu_s[i] > 0 && dev_s[i] > 0 && dev_s[i] < cpu_s[i]))
-            break;
-        from = i;
-    }
-    return from;
-}

@@ -1,9 +1,9 @@
 /* Thread scaling (`parbench scale`): which thread counts to measure, the series a result file holds
  * for one workload, and the Amdahl fit of their speed-ups. Pure functions, tested in test_scale.c. */
-#ifndef PB_SCALE_H
-#define PB_SCALE_H
+#ifndef PB_SCALING_H
+#define PB_SCALING_H
 
-#include "../results/result.h"
+#include "result.h"
 
 #define PB_SCALE_MAX_POINTS 32
 

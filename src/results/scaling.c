@@ -1,6 +1,6 @@
 /* Thread scaling: the thread counts `parbench scale` measures, the series it reads back from the
  * result file, and the Amdahl fit of their speed-ups. */
-#include "scale.h"
+#include "scaling.h"
 
 #include <math.h>
 #include <string.h>
