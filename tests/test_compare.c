@@ -820,7 +820,59 @@ static void test_warning_names_each_case_once(void)
     pb_resultset_free(&b);
 }
 
+/* Each side on its own machine's roofline: A's file has ceilings, B's has none (an older file).
+ * The case carries A's fraction and NaN for B; the text shows both, "-" for the side without. */
+static void test_roofline_side_by_side(void)
+{
+    pb_resultset a, b;
+    pb_comparison cmp;
+    pb_rng rng = pb_rng_make(7);
+    pb_set_init(&a, "a");
+    pb_set_init(&b, "b");
+    pb_result *ra = pb_add_case(&a, "sgemm", "cpu-1", "cpu", 1, 1024, &rng, 0.100, 0.01, 20);
+    pb_result *rb = pb_add_case(&b, "sgemm", "cpu-1", "cpu", 1, 1024, &rng, 0.100, 0.01, 20);
+    ra->flops = rb->flops = 2e9;
+    ra->bytes = rb->bytes = 1e7;
+    pb_device_record *d = pb_resultset_add_device(&a);
+    strcpy(d->backend, "cpu");
+    d->has_ceilings = 1;
+    d->ceilings.fp32_gflops = 80; /* two threads of 40: one thread's roof is 40 GFLOP/s */
+    d->ceilings.bandwidth_gbs = 20;
+    d->ceilings.threads = 2;
+    CHECK(pb_compare_build(&a, "a", &b, "b", 0.05, &cmp, NULL) == PB_OK);
+    const pb_compare_case *c = pb_find_case(&cmp, "sgemm", "cpu-1");
+    CHECK(c != NULL);
+    if (c) {
+        /* 2e9 FLOPs at 40 GFLOP/s take 50 ms at best; measured about 100 ms: about half the roof. */
+        CHECK_MSG(fabs(c->roof_a - 0.05 / ra->median_s) < 1e-9, "roof_a %g", c->roof_a);
+        CHECK(isnan(c->roof_b));
+    }
+    char *text = pb_render_width(&cmp, PB_COMPARE_TEXT, 0, 0);
+    CHECK(text && strstr(text, "Each machine against its own ceilings"));
+    CHECK(text && strstr(text, "A of its roof") && strstr(text, "200  "));
+    char want[32];
+    snprintf(want, sizeof want, "%.0f%%", 100 * (c ? c->roof_a : 0));
+    CHECK_MSG(text && strstr(text, want), "no '%s' in the text", want);
+    free(text);
+    char *json = pb_render(&cmp, PB_COMPARE_JSON, 0);
+    CHECK(json && strstr(json, "\"roofline_a\": ") && strstr(json, "\"roofline_b\": null"));
+    free(json);
+    pb_comparison_free(&cmp);
+    /* Neither side with ceilings: no roofline table at all. */
+    pb_resultset_free(&a);
+    pb_set_init(&a, "a");
+    pb_add_case(&a, "sgemm", "cpu-1", "cpu", 1, 1024, &rng, 0.100, 0.01, 20);
+    CHECK(pb_compare_build(&a, "a", &b, "b", 0.05, &cmp, NULL) == PB_OK);
+    text = pb_render_width(&cmp, PB_COMPARE_TEXT, 0, 0);
+    CHECK(text && !strstr(text, "own ceilings"));
+    free(text);
+    pb_comparison_free(&cmp);
+    pb_resultset_free(&a);
+    pb_resultset_free(&b);
+}
+
 static const pbtest_case tests[] = {
+    { "roofline side by side", test_roofline_side_by_side },
     { "nothing_in_common", test_nothing_in_common },
     { "warning_names_each_case_once", test_warning_names_each_case_once },
     { "t_distribution", test_t_distribution },

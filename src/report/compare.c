@@ -242,12 +242,20 @@ static pb_status pb_compare_window(pb_compare_case *c, pb_msg *msg)
     return st;
 }
 
+/* The fraction of its machine's roofline result r reached; NaN without ceilings or counts. */
+static double pb_roof_fraction(const pb_resultset *set, const pb_result *r)
+{
+    const pb_ceilings *c = pb_resultset_ceilings(set, r);
+    pb_roofline rl;
+    return c && r->status == PB_CASE_OK && pb_roofline_place(r, c, &rl) ? rl.fraction : NAN;
+}
+
 /* Fills the statistics of a matched pair. */
 static pb_status pb_compare_one(const pb_comparison *cmp, pb_compare_case *c, double threshold, pb_msg *msg)
 {
     const pb_result *a = c->a, *b = c->b;
     pb_status st;
-    c->median_a = c->median_b = c->rate_a = c->rate_b = NAN;
+    c->median_a = c->median_b = c->rate_a = c->rate_b = c->roof_a = c->roof_b = NAN;
     c->ratio = c->ci_low = c->ci_high = c->p_value = NAN;
     c->log_ratio = c->se = c->df = NAN;
     c->drift_var = 0;
@@ -268,6 +276,8 @@ static pb_status pb_compare_one(const pb_comparison *cmp, pb_compare_case *c, do
         return st;
     c->rate_a = pb_rate(a, c->median_a);
     c->rate_b = pb_rate(b, c->median_b);
+    c->roof_a = pb_roof_fraction(cmp->a, a);
+    c->roof_b = pb_roof_fraction(cmp->b, b);
     c->verdict = PB_VERDICT_UNCERTAIN;
     if (!(c->median_a > 0) || !(c->median_b > 0)) {
         c->note = "no positive time to compare";

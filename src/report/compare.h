@@ -29,6 +29,8 @@ typedef struct pb_compare_case {
     const pb_result *a, *b;      /* point into the compared result sets */
     double median_a, median_b;   /* seconds per launch, recomputed from the samples */
     double rate_a, rate_b;       /* in a->rate_unit; NaN when unknown */
+    double roof_a, roof_b;       /* the fraction of its own machine's roofline each side reached
+                                  * (pb_roofline_place); NaN where its file has no ceilings */
     double ratio;                /* speed of B relative to A: median_a / median_b (NaN: none) */
     double ci_low, ci_high;      /* 95% interval of `ratio` (NaN: none) */
     double p_value;              /* two-sided: Welch's t on rounds, or Mann-Whitney U on samples (NaN: none) */

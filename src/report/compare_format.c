@@ -160,6 +160,8 @@ static void pb_json_case(pb_json_writer *w, const pb_compare_case *c)
     pb_json_string(w, "unit", c->a->rate_unit);
     pb_json_number(w, "rate_a", c->rate_a);
     pb_json_number(w, "rate_b", c->rate_b);
+    pb_json_number(w, "roofline_a", c->roof_a);
+    pb_json_number(w, "roofline_b", c->roof_b);
     pb_json_number(w, "median_a_s", c->median_a);
     pb_json_number(w, "median_b_s", c->median_b);
     pb_json_number(w, "ratio", c->ratio);

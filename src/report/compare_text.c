@@ -644,6 +644,46 @@ static void pb_splits_table(const pb_comparison *cmp, pb_table *t, int width)
     pb_table_fit(t, width);
 }
 
+static void pb_fmt_roof(char *buf, size_t size, double fraction)
+{
+    if (isfinite(fraction))
+        snprintf(buf, size, "%.0f%%", 100 * fraction);
+    else
+        snprintf(buf, size, "-");
+}
+
+/* The cases placed on a roofline on at least one side. */
+static int pb_roof_count(const pb_comparison *cmp)
+{
+    int n = 0;
+    for (int i = 0; i < cmp->ncases; i++)
+        n += isfinite(cmp->cases[i].roof_a) || isfinite(cmp->cases[i].roof_b);
+    return n;
+}
+
+static void pb_roof_table(const pb_comparison *cmp, pb_table *t, int width)
+{
+    /* Left out first to fit: size, then the intensity. */
+    static const int drop[6] = { 0, 1, 0, 2, 0, 0 };
+    pb_table_init(t, 6, drop);
+    pb_table_row(t, -1, "workload", "size", "role", "FLOP/byte", "A of its roof", "B of its roof");
+    for (int i = 0; i < cmp->ncases; i++) {
+        const pb_compare_case *c = &cmp->cases[i];
+        if (!isfinite(c->roof_a) && !isfinite(c->roof_b))
+            continue;
+        char size[64], intensity[32], ra[16], rb[16];
+        pb_fmt_size(size, sizeof size, c->a, width);
+        if (c->a->bytes > 0)
+            pb_fmt_sig(intensity, sizeof intensity, c->a->flops / c->a->bytes);
+        else
+            snprintf(intensity, sizeof intensity, "-");
+        pb_fmt_roof(ra, sizeof ra, c->roof_a);
+        pb_fmt_roof(rb, sizeof rb, c->roof_b);
+        pb_table_row(t, -1, c->a->workload, size, c->a->role, intensity, ra, rb);
+    }
+    pb_table_fit(t, width);
+}
+
 static void pb_unmatched_line(FILE *out, int width, const char *prefix, const pb_result *r)
 {
     char size[64], threads[32] = "";
@@ -722,6 +762,16 @@ int pb_compare_write_text(const pb_comparison *cmp, int markdown, int color, int
     if (cmp->nsplits) {
         fprintf(out, "\n%sAll cores = per-core speed x core count x scaling efficiency\n\n", h);
         pb_splits_table(cmp, &t, width);
+        ok &= pb_print_table(&t, markdown, 0, out);
+    }
+    if (pb_roof_count(cmp)) {
+        fprintf(out, "\n%sEach machine against its own ceilings (roofline)\n\n", h);
+        pb_wrapf(out, width, "", "",
+                 "The share of its machine's roofline each side reached: min(peak FLOP/s, FLOP/byte x peak "
+                 "bandwidth), from the ceilings measured in the same run. B vs A says which machine is faster; "
+                 "these say how much of each machine's hardware the code used (- : that file has no ceilings).");
+        fputc('\n', out);
+        pb_roof_table(cmp, &t, width);
         ok &= pb_print_table(&t, markdown, 0, out);
     }
     pb_write_unmatched(cmp, markdown, width, out);
