@@ -118,7 +118,7 @@ static double bench_case_run_read(void *arg, int launches)
 static int bench_variant(bench_case *c, int threads, int all)
 {
     pb_variant v[PB_MAX_VARIANTS];
-    pb_variant_request req = { &threads, 1, all };
+    pb_variant_request req = { &threads, 1, all, 0 };
     int n = c->backend->variants(c->ctx, c->problem->id, &req, v, PB_MAX_VARIANTS);
     for (int i = 0; i < n; i++) {
         if (v[i].threads == threads) {

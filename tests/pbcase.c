@@ -76,7 +76,7 @@ int pbcase_variants(const pb_backend *backend, void *ctx, pb_workload_id id, pb_
 {
     const int all = pb_fingerprint_online_cpus();
     int threads[] = { 1, all };
-    pb_variant_request req = { threads, 2, all };
+    pb_variant_request req = { threads, 2, all, 0 };
     return backend->variants(ctx, id, &req, out, PB_MAX_VARIANTS);
 }
 

@@ -54,7 +54,7 @@ static void test_variants_and_describe(void)
     CHECK_MSG(b->init(&ctx, &msg) == PB_OK, "%s", msg.text);
     const int all = pb_fingerprint_online_cpus();
     int threads[] = { 1, all };
-    pb_variant_request req = { threads, 2, all };
+    pb_variant_request req = { threads, 2, all, 0 };
     pb_variant v[PB_MAX_VARIANTS];
     int n = b->variants(ctx, PB_WL_SGEMM, &req, v, PB_MAX_VARIANTS);
     CHECK(n >= 1 && n <= 2);
@@ -74,7 +74,7 @@ static void test_variants_and_describe(void)
             CHECK(b->variants(ctx, (pb_workload_id)id, &req, v, PB_MAX_VARIANTS) == 0);
     /* Only 1 and all have a lib-cpu variant: a scaling point is the cpu backend's. */
     int other[] = { all + 1 };
-    pb_variant_request odd = { other, 1, all };
+    pb_variant_request odd = { other, 1, all, 0 };
     CHECK(b->variants(ctx, PB_WL_SGEMM, &odd, v, PB_MAX_VARIANTS) == 0);
     CHECK(b->describe && strlen(b->describe(ctx)) > 0);
     pb_device_info info;

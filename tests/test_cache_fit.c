@@ -88,7 +88,7 @@ static void check_recorded(const pb_backend *b, void *ctx, uint64_t want_llc)
     const pb_workload *triad = pb_workload_get(PB_WL_TRIAD);
     pb_variant v[8];
     const int one = 1;
-    const pb_variant_request req = { &one, 1, 1 };
+    const pb_variant_request req = { &one, 1, 1, 0 };
     int nv = b->variants(ctx, PB_WL_TRIAD, &req, v, 8);
     CHECK(nv > 0);
     if (nv <= 0)

@@ -41,7 +41,7 @@ static int setup(void)
 static int variant_for(pb_workload_id id, int threads, pb_variant *v)
 {
     const int all = pb_fingerprint_online_cpus();
-    pb_variant_request req = { &threads, 1, all };
+    pb_variant_request req = { &threads, 1, all, 0 };
     pb_variant list[PB_MAX_VARIANTS];
     const int n = pb_backend_cpu.variants(cpu_ctx, id, &req, list, PB_MAX_VARIANTS);
     CHECK(n >= 1 && list[0].threads == threads);
@@ -225,7 +225,7 @@ static void test_sgemm_scratch_out_of_memory(void)
     problem.params.sgemm.n = 1 << 30;
     pb_variant v[PB_MAX_VARIANTS];
     int one = 1;
-    pb_variant_request req = { &one, 1, 1 };
+    pb_variant_request req = { &one, 1, 1, 0 };
     CHECK(pb_backend_cpu.variants(cpu_ctx, PB_WL_SGEMM, &req, v, PB_MAX_VARIANTS) >= 1);
     void *kase = NULL;
     pb_msg msg = { "" };
@@ -249,7 +249,7 @@ static void test_large_buffers_are_placed(void)
     CHECK(wl->create(&wl->sizes[PB_PRESET_QUICK], SEED, &p, &msg) == PB_OK);
     pb_problem_poison_outputs(&p);
     const int all = pb_fingerprint_online_cpus();
-    pb_variant_request req = { &all, 1, all };
+    pb_variant_request req = { &all, 1, all, 0 };
     pb_variant v[4];
     CHECK(pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, 4) >= 1);
     void *kase = NULL;
@@ -282,7 +282,7 @@ static void test_variants_roles(void)
     const int all = pb_fingerprint_online_cpus();
     pb_variant v[PB_MAX_VARIANTS];
     int one_all[] = { 1, all, 1 };
-    pb_variant_request req = { one_all, 3, all };
+    pb_variant_request req = { one_all, 3, all, 0 };
     int n = pb_backend_cpu.variants(cpu_ctx, PB_WL_SGEMM, &req, v, PB_MAX_VARIANTS);
     if (all > 1) {
         CHECK(n == 2);
@@ -302,14 +302,14 @@ static void test_variants_roles(void)
 
     /* A single-core machine: the one-thread case is both cpu-1 and cpu-all. */
     int one[] = { 1 };
-    pb_variant_request single = { one, 1, 1 };
+    pb_variant_request single = { one, 1, 1, 0 };
     n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &single, v, PB_MAX_VARIANTS);
     CHECK(n == 2);
     CHECK(count_role(v, n, PB_ROLE_CPU_1, 1) == 1 && count_role(v, n, PB_ROLE_CPU_ALL, 1) == 1);
 
     /* A count that is neither 1 nor all is a scaling point; one beyond the pool is left out. */
     int odd[] = { 2, all + 1 };
-    pb_variant_request scaling = { odd, 2, 4 };
+    pb_variant_request scaling = { odd, 2, 4, 0 };
     n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &scaling, v, PB_MAX_VARIANTS);
     CHECK(n == (all >= 2 ? 1 : 0));
     if (all >= 2)
@@ -335,7 +335,7 @@ static void test_core_type_variants(void)
 
     /* Intel hybrid, cpu_core 0-11 (6 P-cores, two threads each) and cpu_atom 12-19. */
     fake_levels(levels, 12, 8);
-    int n = pb_cpu_core_type_variants(levels, 2, 20, "fp32", v, 0, PB_MAX_VARIANTS);
+    int n = pb_cpu_core_type_variants(levels, 2, 20, NULL, 0, "fp32", v, 0, PB_MAX_VARIANTS);
     CHECK(n == 2);
     CHECK(count_role(v, n, PB_ROLE_CPU_P, 12) == 1 && count_role(v, n, PB_ROLE_CPU_E, 8) == 1);
     CHECK_STR(pb_role_name(v[0].role), "cpu-p");
@@ -346,19 +346,37 @@ static void test_core_type_variants(void)
     fake_levels(levels, 6, 6);
     memset(&levels[0].cpus, 0, sizeof levels[0].cpus);
     memset(&levels[1].cpus, 0, sizeof levels[1].cpus);
-    n = pb_cpu_core_type_variants(levels, 2, 12, "u32", v, 1, PB_MAX_VARIANTS);
+    n = pb_cpu_core_type_variants(levels, 2, 12, NULL, 0, "u32", v, 1, PB_MAX_VARIANTS);
     CHECK(n == 3 && count_role(v, n, PB_ROLE_CPU_P, 6) == 1 && count_role(v, n, PB_ROLE_CPU_E, 6) == 1);
     CHECK_STR(v[2].precision, "u32");
 
     /* No rows: a uniform CPU, three kinds of core, a level the pool cannot run, a full table. */
-    CHECK(pb_cpu_core_type_variants(levels, 0, 12, "fp32", v, 0, PB_MAX_VARIANTS) == 0);
-    CHECK(pb_cpu_core_type_variants(levels, 3, 12, "fp32", v, 0, PB_MAX_VARIANTS) == 0);
-    n = pb_cpu_core_type_variants(levels, 2, 5, "fp32", v, 0, PB_MAX_VARIANTS);
+    CHECK(pb_cpu_core_type_variants(levels, 0, 12, NULL, 0, "fp32", v, 0, PB_MAX_VARIANTS) == 0);
+    CHECK(pb_cpu_core_type_variants(levels, 3, 12, NULL, 0, "fp32", v, 0, PB_MAX_VARIANTS) == 0);
+    n = pb_cpu_core_type_variants(levels, 2, 5, NULL, 0, "fp32", v, 0, PB_MAX_VARIANTS);
     CHECK(n == 0);
     levels[1].logical_cores = 0; /* none of its CPUs allowed (taskset) */
-    n = pb_cpu_core_type_variants(levels, 2, 12, "fp32", v, 0, PB_MAX_VARIANTS);
+    n = pb_cpu_core_type_variants(levels, 2, 12, NULL, 0, "fp32", v, 0, PB_MAX_VARIANTS);
     CHECK(n == 1 && v[0].role == PB_ROLE_CPU_P);
-    CHECK(pb_cpu_core_type_variants(levels, 2, 12, "fp32", v, 2, 2) == 2);
+    CHECK(pb_cpu_core_type_variants(levels, 2, 12, NULL, 0, "fp32", v, 2, 2) == 2);
+
+    /* A series per core type (parbench scale on an M3 Pro: -t 1,2,4,6,8,12 with each_core_type):
+     * cpu-p and cpu-e at 1, 2, 4 and 6; 8 and 12 fit neither; a repeated count is listed once. */
+    fake_levels(levels, 6, 6);
+    const int counts[] = { 1, 2, 4, 6, 8, 12, 2 };
+    n = pb_cpu_core_type_variants(levels, 2, 12, counts, 7, "fp32", v, 0, PB_MAX_VARIANTS);
+    CHECK_MSG(n == 8, "%d variants", n);
+    for (int t = 1; t <= 6; t++) {
+        int want = t == 1 || t == 2 || t == 4 || t == 6;
+        CHECK(count_role(v, n, PB_ROLE_CPU_P, t) == want && count_role(v, n, PB_ROLE_CPU_E, t) == want);
+    }
+    /* Intel 12 P threads + 8 E: 8 and 12 fit the P-cores only, 16 neither. */
+    fake_levels(levels, 12, 8);
+    const int intel[] = { 1, 8, 12, 16, 20 };
+    n = pb_cpu_core_type_variants(levels, 2, 20, intel, 5, "fp32", v, 0, PB_MAX_VARIANTS);
+    CHECK_MSG(n == 5, "%d variants", n);
+    CHECK(count_role(v, n, PB_ROLE_CPU_P, 12) == 1 && count_role(v, n, PB_ROLE_CPU_E, 8) == 1 &&
+          count_role(v, n, PB_ROLE_CPU_E, 12) == 0 && count_role(v, n, PB_ROLE_CPU_P, 16) == 0);
 
     pb_role role;
     CHECK(pb_role_parse("cpu-p", &role) && role == PB_ROLE_CPU_P);
@@ -386,7 +404,7 @@ static void test_core_type_rows_here(void)
     pb_fingerprint_read(&m);
     const int all = pb_fingerprint_online_cpus();
     int one_all[] = { 1, all };
-    pb_variant_request req = { one_all, 2, all };
+    pb_variant_request req = { one_all, 2, all, 0 };
     pb_variant v[PB_MAX_VARIANTS];
     int n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS);
     int typed = 0;
@@ -394,7 +412,7 @@ static void test_core_type_rows_here(void)
         typed += v[i].role == PB_ROLE_CPU_P || v[i].role == PB_ROLE_CPU_E;
     CHECK(typed == (m.nperf_levels == 2 ? 2 : 0));
     /* Asked for one thread only (not all cores): no core-type rows. */
-    pb_variant_request single = { one_all, 1, all };
+    pb_variant_request single = { one_all, 1, all, 0 };
     n = pb_backend_cpu.variants(cpu_ctx, PB_WL_TRIAD, &single, v, PB_MAX_VARIANTS);
     for (int i = 0; i < n && all > 1; i++)
         CHECK(v[i].role != PB_ROLE_CPU_P && v[i].role != PB_ROLE_CPU_E);
@@ -437,7 +455,7 @@ static void test_faked_hybrid_machine(void)
     memset(&fake, 0, sizeof fake);
     fake.nperf_levels = 2;
     int one_all[] = { 1, all };
-    pb_variant_request req = { one_all, 2, all };
+    pb_variant_request req = { one_all, 2, all, 0 };
     pb_variant v[PB_MAX_VARIANTS];
 
     /* As on macOS: counts only, no CPU lists (threads are steered, not pinned). */

@@ -407,7 +407,7 @@ static void mutate_at(pb_workload_id id, pb_preset preset)
         return;
     pb_pool *pool = pbcase_pool();
     const int all = pb_fingerprint_online_cpus();
-    pb_variant_request req = { &all, 1, all };
+    pb_variant_request req = { &all, 1, all, 0 };
     pb_variant v;
     CHECK(backend->variants(ctx, id, &req, &v, 1) == 1);
     const double start = pb_time_now();

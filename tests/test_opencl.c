@@ -66,7 +66,7 @@ static void test_devices_are_described(void)
     }
     for (int id = 0; id < PB_WL_COUNT; id++) {
         pb_variant v[PB_MAX_VARIANTS];
-        pb_variant_request req = {NULL, 0, 1};
+        pb_variant_request req = {NULL, 0, 1, 0 };
         int n = backend->variants(ctx, (pb_workload_id)id, &req, v, PB_MAX_VARIANTS);
         CHECK(n == count);
         for (int i = 0; i < n; i++) {
@@ -98,7 +98,7 @@ static void test_standard_verifies(void)
     for (int id = 0; id < PB_WL_COUNT && pool; id++) {
         const pb_workload *wl = pb_workload_get((pb_workload_id)id);
         pb_variant v;
-        pb_variant_request req = {NULL, 0, 1};
+        pb_variant_request req = {NULL, 0, 1, 0 };
         CHECK(backend->variants(ctx, wl->id, &req, &v, 1) == 1);
         const double start = pb_time_now();
         const double seconds =
@@ -124,7 +124,7 @@ static void test_sgemm_every_tile_config(void)
     static const pbcase_opts one = {.launches = 1, .device_timer = 1};
     pb_pool *pool = pbcase_pool();
     pb_variant v;
-    pb_variant_request req = {NULL, 0, 1};
+    pb_variant_request req = {NULL, 0, 1, 0 };
     CHECK(backend->variants(ctx, PB_WL_SGEMM, &req, &v, 1) == 1);
     const int configs = pb_opencl_sgemm_config_for_test(ctx, -1);
     for (int config = 0; config < configs && pool; config++) {
@@ -186,7 +186,7 @@ static void test_oversize_is_unsupported(void)
     }
     problem.params.triad.n = (int)(problem.buf[0].bytes / sizeof(float));
     pb_variant v;
-    pb_variant_request req = {NULL, 0, 1};
+    pb_variant_request req = {NULL, 0, 1, 0 };
     CHECK(backend->variants(ctx, PB_WL_TRIAD, &req, &v, 1) == 1);
     void *kase = NULL;
     pb_msg msg = {""};

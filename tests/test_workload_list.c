@@ -122,7 +122,7 @@ static void test_cpu_gap_lists_no_variant(void)
     if (!ctx)
         return;
     int threads[] = { 1 };
-    pb_variant_request req = { threads, 1, 1 };
+    pb_variant_request req = { threads, 1, 1, 0 };
     pb_variant v[PB_MAX_VARIANTS];
     CHECK(pb_backend_cpu.variants(ctx, PB_WL_SGEMM, &req, v, PB_MAX_VARIANTS) >= 1);
     CHECK(pb_backend_cpu.variants(ctx, PB_WL_TRIAD, &req, v, PB_MAX_VARIANTS) == 0);
@@ -172,7 +172,7 @@ static void test_cpu_full_table(void)
     if (!ctx)
         return;
     int threads[] = { 1 };
-    pb_variant_request req = { threads, 1, 1 };
+    pb_variant_request req = { threads, 1, 1, 0 };
     pb_variant v[PB_MAX_VARIANTS];
     for (int i = 0; i < LIST_LEN; i++) {
         CHECK_MSG(pb_backend_cpu.variants(ctx, list[i].id, &req, v, PB_MAX_VARIANTS) >= 1, "%s", list[i].name);
@@ -202,7 +202,7 @@ static void test_every_backend_refuses_unknown_id(void)
             continue;
         tried++;
         int threads[] = { 1 };
-        pb_variant_request req = { threads, 1, 1 };
+        pb_variant_request req = { threads, 1, 1, 0 };
         pb_variant v[PB_MAX_VARIANTS];
         CHECK_MSG(be->variants(ctx, PB_WL_COUNT, &req, v, PB_MAX_VARIANTS) == 0, "%s", be->name);
         /* A variant the backend does list (sgemm is on every backend), used on an unknown id. */

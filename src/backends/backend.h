@@ -34,6 +34,9 @@ typedef struct pb_variant_request {
     const int *threads;        /* CPU thread counts asked for (resolved, >= 1) */
     int nthreads;
     int all_threads;           /* the machine's logical core count: the count that means "all" */
+    int each_core_type;        /* hybrid CPUs: P-cores only (cpu-p) and E-cores only (cpu-e) at every
+                                * count asked for that fits the core type; 0: each type at its full
+                                * count, when all cores are asked for */
 } pb_variant_request;
 
 /* A first guess at how many variants a backend lists for one workload, for buffers on the stack.

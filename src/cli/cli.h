@@ -23,6 +23,7 @@ typedef struct pb_run_config {
     int threads[PB_MAX_THREAD_COUNTS];
     int nthreads;
     int all_threads;
+    int each_core_type;             /* --each-core-type: cpu-p and cpu-e at every thread count */
     double min_time;                /* 0 = the preset's default */
     int rounds, max_rounds;         /* 0 = the preset's default */
     uint64_t order_seed;            /* seeds the shuffled order of each round */

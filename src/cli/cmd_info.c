@@ -68,7 +68,7 @@ pb_status pb_cmd_info(int argc, char **argv, pb_msg *msg)
 static int pb_list_runs_as_device_cpu(const pb_backend_slot *slot, int device)
 {
     int one = 1;
-    pb_variant_request req = { &one, 1, 1 };
+    pb_variant_request req = { &one, 1, 1, 0 };
     pb_variant_list list;
     pb_msg why; /* out of memory: the note is left out */
     pb_variant_list_init(&list, slot->entry->backend, slot->ctx, PB_WL_TRIAD, &req, &why);

@@ -25,7 +25,7 @@
 #include "summary.h"
 
 enum { OPT_PRESET, OPT_WORKLOADS, OPT_BACKENDS, OPT_DEVICES, OPT_THREADS, OPT_MIN_TIME, OPT_ROUNDS, OPT_MAX_ROUNDS,
-       OPT_LABEL, OPT_OUTPUT, OPT_NO_SAVE, OPT_SEED, OPT_ORDER_SEED, OPT_WIDE, OPT_HELP };
+       OPT_LABEL, OPT_OUTPUT, OPT_NO_SAVE, OPT_EACH_CORE_TYPE, OPT_SEED, OPT_ORDER_SEED, OPT_WIDE, OPT_HELP };
 
 static const pb_opt_spec pb_run_specs[] = {
     { "preset", 'p', 1, OPT_PRESET, "NAME", "problem sizes: tiny, quick, standard (default), large" },
@@ -34,6 +34,8 @@ static const pb_opt_spec pb_run_specs[] = {
     { "device", 'd', 1, OPT_DEVICES, "LIST",
       "devices of the GPU backends, by index, name or backend:index, e.g. 0,2 or H200 or cuda:1 (default: all)" },
     { "threads", 't', 1, OPT_THREADS, "LIST", "CPU thread counts, e.g. 1,all or 1,2,4 (default: 1,all)" },
+    { "each-core-type", 0, 0, OPT_EACH_CORE_TYPE, "",
+      "on a hybrid CPU, every -t count also on P-cores only and on E-cores only (cpu-p, cpu-e; parbench scale)" },
     { "min-time", 0, 1, OPT_MIN_TIME, "S", "seconds of sampling per case over its first rounds (default per preset)" },
     { "rounds", 'r', 1, OPT_ROUNDS, "N", "rounds every case gets, in shuffled order (default: quick 5, standard 6)" },
     { "max-rounds", 0, 1, OPT_MAX_ROUNDS, "N", "rounds a case may get while its rounds disagree (default 4 x --rounds)" },
@@ -181,6 +183,7 @@ pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_
         case OPT_LABEL: cfg->label = v; break;
         case OPT_OUTPUT: cfg->output = v; break;
         case OPT_NO_SAVE: cfg->no_save = 1; break;
+        case OPT_EACH_CORE_TYPE: cfg->each_core_type = 1; break;
         case OPT_SEED:
             if ((st = pb_opts_int("--seed", v, 0, 2147483647L, &seed, msg)) == PB_OK)
                 cfg->seed = (uint64_t)seed;
@@ -450,7 +453,7 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     pb_run_fill_header(&set, &cfg, argc, argv);
     pb_run_report_unavailable(&session);
 
-    pb_variant_request req = { cfg.threads, cfg.nthreads, cfg.all_threads };
+    pb_variant_request req = { cfg.threads, cfg.nthreads, cfg.all_threads, cfg.each_core_type };
     pb_planned_list planned = { NULL, 0, 0 }, *plan = &planned;
     pb_pool *pool = NULL;
     st = pb_pool_create(cfg.all_threads, &pool, msg);

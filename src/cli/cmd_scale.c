@@ -46,14 +46,17 @@ typedef struct pb_scale_args {
 typedef struct pb_scale_argv {
     char store[8][1100];
     char *argv[16];
-    int argc;
+    int argc, nstore;
 } pb_scale_argv;
 
+/* Appends an option, and its value unless `value` is NULL (a flag). */
 static void pb_scale_arg(pb_scale_argv *a, const char *option, const char *value)
 {
-    int k = a->argc / 2;
-    pb_strlcpy(a->store[k], value, sizeof a->store[k]);
     a->argv[a->argc++] = (char *)option;
+    if (!value)
+        return;
+    int k = a->nstore++;
+    pb_strlcpy(a->store[k], value, sizeof a->store[k]);
     a->argv[a->argc++] = a->store[k];
 }
 
@@ -62,6 +65,7 @@ static void pb_scale_build_argv(const pb_scale_args *args, const char *threads, 
     memset(a, 0, sizeof *a);
     pb_scale_arg(a, "-b", "cpu");
     pb_scale_arg(a, "-t", threads);
+    pb_scale_arg(a, "--each-core-type", NULL);
     pb_scale_arg(a, "-p", args->preset);
     if (args->workloads)
         pb_scale_arg(a, "-w", args->workloads);

@@ -108,7 +108,7 @@ pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg)
     pb_cli_utc_now(set.started_at, sizeof set.started_at, NULL, 0);
     int all = pb_fingerprint_online_cpus();
     int threads[2] = { 1, all };
-    pb_variant_request req = { threads, all > 1 ? 2 : 1, all };
+    pb_variant_request req = { threads, all > 1 ? 2 : 1, all, 0 };
     int workloads[PB_WL_COUNT];
     for (int i = 0; i < PB_WL_COUNT; i++)
         workloads[i] = 1;

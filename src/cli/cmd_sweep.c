@@ -258,7 +258,7 @@ pb_status pb_cmd_sweep(int argc, char **argv, pb_msg *msg)
     }
     int all = pb_fingerprint_online_cpus();
     int threads[1] = { all };
-    pb_variant_request req = { threads, 1, all };
+    pb_variant_request req = { threads, 1, all, 0 };
     pb_pool *pool = NULL;
     pb_sweep_table *table = malloc(sizeof *table);
     if (!table) {

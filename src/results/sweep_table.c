@@ -46,7 +46,7 @@ static void pb_sweep_line_name(const pb_result *r, char *out, size_t size)
     if (strcmp(r->role, "cpu-all") == 0 || strcmp(r->role, "lib-cpu") == 0)
         snprintf(out, size, "%s %s (%d threads)", r->backend, r->role, r->threads);
     else
-        snprintf(out, size, "%s device %d (%s)", r->backend, r->device, r->device_name);
+        snprintf(out, size, "%s device %d (%.100s)", r->backend, r->device, r->device_name);
 }
 
 /* The line of result r, added when new; NULL when the table is full. */

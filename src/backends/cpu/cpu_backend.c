@@ -146,16 +146,21 @@ static pb_status pb_cpu_device_info(void *ctx, int device, pb_device_info *out)
     return PB_OK;
 }
 
-int pb_cpu_core_type_variants(const pb_perf_level *levels, int nlevels, int max_threads, const char *precision,
-                              pb_variant *out, int count, int max)
+int pb_cpu_core_type_variants(const pb_perf_level *levels, int nlevels, int max_threads, const int *counts,
+                              int ncounts, const char *precision, pb_variant *out, int count, int max)
 {
     static const pb_role roles[2] = { PB_ROLE_CPU_P, PB_ROLE_CPU_E };
     if (nlevels != 2)
         return count;
     for (int l = 0; l < 2; l++) {
-        int t = levels[l].logical_cores;
-        if (t >= 1 && t <= max_threads)
-            count = pb_variant_add(out, count, max, 0, t, "own", roles[l], precision, PB_FP32_UNIT_ROUNDOFF);
+        int cores = levels[l].logical_cores;
+        for (int i = 0; i < (counts ? ncounts : 1); i++) {
+            int t = counts ? counts[i] : cores, seen = 0;
+            for (int j = 0; j < i; j++)
+                seen |= counts[j] == t;
+            if (!seen && t >= 1 && t <= cores && t <= max_threads)
+                count = pb_variant_add(out, count, max, 0, t, "own", roles[l], precision, PB_FP32_UNIT_ROUNDOFF);
+        }
     }
     return count;
 }
@@ -164,7 +169,8 @@ int pb_cpu_core_type_variants(const pb_perf_level *levels, int nlevels, int max_
  * are left out: the pool cannot run them. On a one-core machine the single-thread case is both
  * "one core" and "all cores", and is listed under both roles so it matches either on another
  * machine. Where all cores are asked for on a hybrid CPU, each core type gets a row of its own
- * too (cpu-p, cpu-e): they show what each kind of core contributes to cpu-all. */
+ * too (cpu-p, cpu-e): they show what each kind of core contributes to cpu-all; with
+ * each_core_type, every count asked for gets them (a scaling series per core type). */
 static int pb_cpu_variants(void *ctx, pb_workload_id id, const pb_variant_request *req, pb_variant *out,
                            int max)
 {
@@ -188,8 +194,11 @@ static int pb_cpu_variants(void *ctx, pb_workload_id id, const pb_variant_reques
         if (t != 1 && t != req->all_threads)
             count = pb_variant_add(out, count, max, 0, t, "own", PB_ROLE_CPU_N, precision, PB_FP32_UNIT_ROUNDOFF);
     }
-    if (all)
-        count = pb_cpu_core_type_variants(c->levels, c->nlevels, c->max_threads, precision, out, count, max);
+    if (req->each_core_type)
+        count = pb_cpu_core_type_variants(c->levels, c->nlevels, c->max_threads, req->threads, req->nthreads,
+                                          precision, out, count, max);
+    else if (all)
+        count = pb_cpu_core_type_variants(c->levels, c->nlevels, c->max_threads, NULL, 0, precision, out, count, max);
     return count;
 }
 

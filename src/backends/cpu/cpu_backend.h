@@ -7,11 +7,13 @@
 #include "../backend.h"
 #include "cpu_kernels.h"
 
-/* Appends to out[count..max) a cpu-p variant (one thread per logical CPU of the fastest level)
- * and a cpu-e variant (the same for the slowest) when the CPU has exactly two performance levels;
- * a level with no usable CPU or more than `max_threads` is left out. Returns the new count. */
-int pb_cpu_core_type_variants(const pb_perf_level *levels, int nlevels, int max_threads, const char *precision,
-                              pb_variant *out, int count, int max);
+/* Appends to out[count..max) cpu-p variants (threads on the fastest level's CPUs) and cpu-e
+ * variants (the slowest level's) when the CPU has exactly two performance levels: with `counts`
+ * NULL one of each at its level's full count (one thread per logical CPU); else one per distinct
+ * count in counts[0..ncounts) that fits the level (a scaling series per core type). Counts above
+ * the level's usable CPUs or `max_threads` are left out. Returns the new count. */
+int pb_cpu_core_type_variants(const pb_perf_level *levels, int nlevels, int max_threads, const int *counts,
+                              int ncounts, const char *precision, pb_variant *out, int count, int max);
 
 /* Makes the backend context `ctx` (from pb_backend_cpu.init) use the performance levels of `m`,
  * each cut down to the CPUs this process may use (under `taskset` or a cpuset, fewer than all; a
