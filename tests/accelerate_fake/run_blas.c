@@ -58,7 +58,7 @@ int main(void)
     check(strstr(text, "Accelerate 4.0.0 (vecLib 3.11.0) on macOS 15.1 (24B83)") != NULL,
           "describe() names the Accelerate and macOS versions", text);
     int threads[] = { 1, 8 };
-    pb_variant_request req = { threads, 2, 8 };
+    pb_variant_request req = { threads, 2, 8, 0 };
     pb_variant v[PB_MAX_VARIANTS];
     int n = pb_backend_blas.variants(ctx, PB_WL_SGEMM, &req, v, PB_MAX_VARIANTS);
     if (!refused) {
