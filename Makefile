@@ -3,6 +3,7 @@
 #   make run        build and run the standard benchmark
 #   make test       build and run the test suite (SANITIZE=1: under ASan + UBSan)
 #   make bench      CPU kernels against their references (own vs BLAS, STREAM-style triad)
+#   make bench-learn  the steps of docs/LEARN.md (plain loop, thread pool, SIMD, kernels, BLAS)
 # Optional backends are detected here; force one off with OPENCL=0, CUDA=0, BLAS=0, METAL=0.
 # Another CPU target: NATIVE=-mcpu=NAME (or NATIVE= for the compiler's default) replaces the
 # -march/-mcpu=native probe; a cross build also sets HOST_CC, e.g. scripts/arm64-check.sh:
