@@ -160,8 +160,8 @@ int pb_launch_sgemm_tile_index(const pb_launch_sgemm_tile *shape)
 /* ---- building a plan ------------------------------------------------------------------------- */
 
 /* Appends a step of kernel k with its params and bindings (a third binding is always buffer 2:
- * sgemm's C, triad's c); its sizes are 1 until the caller sets them. NULL (and the message set)
- * when out of memory. */
+ * sgemm's C, triad's c, the triad probe's c); its sizes are 1 until the caller sets them. NULL
+ * (and the message set) when out of memory. */
 static pb_launch_step *pb_launch_add(pb_launch_plan *plan, pb_launch_kernel k, const void *params, size_t size,
                                      int nbind, int b0, int b1, pb_msg *msg)
 {
@@ -439,4 +439,70 @@ void pb_launch_plan_free(pb_launch_plan *plan)
     plan->steps = NULL;
     plan->nsteps = 0;
     plan->work_bytes = 0;
+}
+
+/* ---- the ceiling probes -------------------------------------------------------------------------- */
+
+/* The kernel of each probe: one step each. */
+static const pb_launch_kernel pb_launch_probe_kernels[PB_LAUNCH_PROBE_COUNT] = {
+    [PB_LAUNCH_PROBE_FMA] = PB_LK_CEILING_FMA,
+    [PB_LAUNCH_PROBE_READ] = PB_LK_CEILING_READ,
+    [PB_LAUNCH_PROBE_TRIAD] = PB_LK_CEILING_TRIAD,
+};
+
+unsigned pb_launch_compute_units(const pb_launch_limits *limits)
+{
+    return pb_launch_units(limits);
+}
+
+pb_launch_kernel pb_launch_probe_kernel(pb_launch_probe_id id)
+{
+    return (unsigned)id < PB_LAUNCH_PROBE_COUNT ? pb_launch_probe_kernels[id] : PB_LK_COUNT;
+}
+
+/* The read's grid: PB_LAUNCH_GROUPS_PER_UNIT groups per unit, as the reduce's first pass (no
+ * more than one per local-size run of float4), and enough that no group's chunk exceeds
+ * PB_LAUNCH_PROBE_READ_CHUNK. */
+static unsigned pb_launch_probe_read_groups(long long n, unsigned local, const pb_launch_limits *lim)
+{
+    const long long min_groups = (n + PB_LAUNCH_PROBE_READ_CHUNK - 1) / PB_LAUNCH_PROBE_READ_CHUNK;
+    const long long max_groups = n > 0 ? (n + local - 1) / local : 1;
+    long long groups = (long long)pb_launch_units(lim) * PB_LAUNCH_GROUPS_PER_UNIT;
+    groups = groups > max_groups ? max_groups : groups;
+    groups = groups < min_groups ? min_groups : groups;
+    return (unsigned)groups;
+}
+
+pb_status pb_launch_probe_plan(const pb_launch_probe *probe, const pb_launch_limits *limits, pb_launch_plan *out,
+                               pb_msg *msg)
+{
+    const pb_launch_kernel k = pb_launch_probe_kernel(probe->id);
+    if (k == PB_LK_COUNT)
+        return pb_msg_set(msg, PB_ERR_USAGE, "no ceiling probe %d", (int)probe->id);
+    pb_launch_plan plan = {NULL, 0, 0};
+    pb_launch_step *s = NULL;
+    switch (probe->id) {
+    case PB_LAUNCH_PROBE_FMA:
+        s = pb_launch_add_1d(&plan, limits, k, probe->params.fma.n, &probe->params.fma, sizeof probe->params.fma, 1,
+                             PB_LAUNCH_PROBE_OUT, 0, msg);
+        break;
+    case PB_LAUNCH_PROBE_READ:
+        if ((s = pb_launch_add(&plan, k, &probe->params.read, sizeof probe->params.read, 2, PB_LAUNCH_PROBE_B,
+                               PB_LAUNCH_PROBE_OUT, msg))) {
+            s->local[0] = pb_launch_local_1d(limits, k);
+            s->groups[0] = pb_launch_probe_read_groups(probe->params.read.n, s->local[0], limits);
+        }
+        break;
+    default: /* PB_LAUNCH_PROBE_TRIAD */
+        s = pb_launch_add_1d(&plan, limits, k, probe->params.triad.n, &probe->params.triad,
+                             sizeof probe->params.triad, 3, PB_LAUNCH_PROBE_A, PB_LAUNCH_PROBE_B, msg);
+        break;
+    }
+    pb_status st = s ? pb_launch_check(&plan, limits, msg) : PB_ERR_NOMEM;
+    if (st != PB_OK) {
+        pb_launch_plan_free(&plan);
+        return st;
+    }
+    *out = plan;
+    return PB_OK;
 }

@@ -30,7 +30,10 @@ extern "C" {
     X(NBODY, pb_nbody)                                                                            \
     X(MANDELBROT, pb_mandelbrot)                                                                  \
     X(HISTOGRAM_CLEAR, pb_histogram_clear)                                                        \
-    X(HISTOGRAM, pb_histogram)
+    X(HISTOGRAM, pb_histogram)                                                                    \
+    X(CEILING_FMA, pb_ceiling_fma)                                                                \
+    X(CEILING_READ, pb_ceiling_read)                                                              \
+    X(CEILING_TRIAD, pb_ceiling_triad)
 
 typedef enum pb_launch_kernel {
 #define PB_LK_ENUM_ENTRY(ID, function) PB_LK_##ID,
@@ -124,6 +127,49 @@ struct pb_problem;
 pb_status pb_launch_plan_make(const struct pb_problem *problem, const pb_launch_limits *limits,
                               pb_launch_plan *out, pb_msg *msg);
 void pb_launch_plan_free(pb_launch_plan *plan); /* accepts NULL; leaves the plan empty */
+
+/* ---- the ceiling probes (kernels/ceiling.pbk, run by kernels/pb_ceiling.h) ----------------------- */
+
+typedef enum pb_launch_probe_id {
+    PB_LAUNCH_PROBE_FMA,
+    PB_LAUNCH_PROBE_READ,
+    PB_LAUNCH_PROBE_TRIAD,
+    PB_LAUNCH_PROBE_COUNT
+} pb_launch_probe_id;
+
+/* The probes' buffers, which their steps bind by these indices: the triad's a, b and c (the read
+ * sums b), and one for the FMA's values and the read's partial sums (never needed at once). */
+enum {
+    PB_LAUNCH_PROBE_A,
+    PB_LAUNCH_PROBE_B,
+    PB_LAUNCH_PROBE_C,
+    PB_LAUNCH_PROBE_OUT,
+    PB_LAUNCH_PROBE_BUFFERS
+};
+
+/* One probe launch: which probe, and its params (the member its id names). */
+typedef struct pb_launch_probe {
+    pb_launch_probe_id id;
+    union {
+        pb_ceiling_fma_params fma;
+        pb_ceiling_read_params read;
+        pb_ceiling_triad_params triad;
+    } params;
+} pb_launch_probe;
+
+/* The compute units the plans assume: the device's, or 8 where it does not say. */
+unsigned pb_launch_compute_units(const pb_launch_limits *limits);
+
+/* The probe's kernel (PB_LK_CEILING_*), whose limits its plan reads. */
+pb_launch_kernel pb_launch_probe_kernel(pb_launch_probe_id id);
+
+/* Plans one launch of a probe, as pb_launch_plan_make plans a workload's: one step, binding the
+ * buffers above, no workspace. The read's groups each sum a chunk of at most
+ * PB_LAUNCH_PROBE_READ_CHUNK float4 (pb_ceiling.h keeps its sums exact with that); the number of
+ * groups, whose partial sums the host reads, is the step's groups[0]. */
+#define PB_LAUNCH_PROBE_READ_CHUNK (1 << 18)
+pb_status pb_launch_probe_plan(const pb_launch_probe *probe, const pb_launch_limits *limits, pb_launch_plan *out,
+                               pb_msg *msg);
 
 #ifdef __cplusplus
 }

@@ -60,4 +60,29 @@ typedef struct pb_histogram_params {
 
 #define PB_HISTOGRAM_BINS 256
 
+/* The ceiling probes of kernels/ceiling.pbk: not workloads, but the kernels that measure a GPU
+ * backend's device before the cases (kernels/pb_ceiling.h). */
+
+/* Each of n work-items runs PB_CEILING_FMA_CHAINS chains x <- fma(x, a, b), 4 * iterations steps
+ * each, from starts its index gives, and writes the chains' sum. */
+typedef struct pb_ceiling_fma_params {
+    int n;
+    int iterations;
+    float a;
+    float b;
+} pb_ceiling_fma_params;
+
+#define PB_CEILING_FMA_CHAINS 64
+
+/* partial[group] = the sum of the group's contiguous chunk of x, n float4. */
+typedef struct pb_ceiling_read_params {
+    int n;
+} pb_ceiling_read_params;
+
+/* a[i] = b[i] + scalar * c[i] over n float4. */
+typedef struct pb_ceiling_triad_params {
+    int n;
+    float scalar;
+} pb_ceiling_triad_params;
+
 #endif

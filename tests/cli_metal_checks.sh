@@ -106,8 +106,9 @@ else
 fi
 
 # 3. Every kernel run on the CPU through the shim with the backend's launch plans, and verified by
-# the workloads; under ThreadSanitizer where clang has it, so a missing barrier shows as a data race
-# even when the output happens to come out right. The C sources are compiled here into a private
+# the workloads (the ceiling probes by their own checks, kernels/pb_ceiling.c); under
+# ThreadSanitizer where clang has it, so a missing barrier shows as a data race even when the
+# output happens to come out right. The C sources are compiled here into a private
 # archive, so the build's compiler and sanitizer settings do not matter; the kernels come in through
 # the build's list of kernel files ($BUILD/gen/pb_kernels.h, made by `make`). A plan with a planted
 # fault must then fail verification.
@@ -117,7 +118,8 @@ echo 'int main() { return 0; }' | "$CLANGXX" -fsanitize=thread -x c++ - -o "$tmp
 build_parts() {
     root=$PWD
     mkdir -p "$tmp/obj" &&
-        (cd "$tmp/obj" && "$CLANG" -std=c11 -O0 -ffp-contract=off -D_GNU_SOURCE -c "$root"/src/core/*.c "$root"/src/workloads/*.c) &&
+        (cd "$tmp/obj" && "$CLANG" -std=c11 -O0 -ffp-contract=off -D_GNU_SOURCE -c "$root"/src/core/*.c "$root"/src/workloads/*.c \
+            "$root"/kernels/pb_ceiling.c) &&
         ar rcs "$tmp/lib.a" "$tmp/obj"/*.o &&
         "$CLANGXX" -std=c++17 -O1 -ffp-contract=off $TSAN -pthread -Wall -Wextra -Werror -Wno-unused-parameter -Wno-unknown-pragmas \
             -Werror=unknown-attributes -isystem tests/msl_shim -iquote "$BUILD/gen" -iquote . \

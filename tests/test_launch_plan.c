@@ -2,11 +2,13 @@
  * preset and at edge sizes: work-group sizes within the limits, grids that cover the problem,
  * bindings and params that fit the kernels, reduce's power-of-two tree and chain rule, the
  * workspace and the partial results the second pass reads, the stencil's ping-pong; PoCL keeps the
- * geometry it had before the plan; what no plan can run is unsupported with the reason. */
+ * geometry it had before the plan; what no plan can run is unsupported with the reason. The
+ * ceiling probes' plans likewise, at the sizes kernels/pb_ceiling.c gives each preset. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernels/pb_ceiling.h"
 #include "../kernels/pb_launch.h"
 #include "../src/workloads/workload.h"
 #include "pbtest.h"
@@ -602,10 +604,114 @@ static void test_unsupported_has_a_reason(void)
     CHECK(plan_status(&p, &devices[0].lim, &msg) == PB_ERR_INPUT);
 }
 
+/* ---- the ceiling probes ---------------------------------------------------------------------- */
+
+/* One probe's plan on one device: a single step of the probe's kernel within the limits, binding
+ * the probe buffers its kernel takes, its params as given, covering its n; the read's groups a
+ * power of two in size, none summing more than PB_LAUNCH_PROBE_READ_CHUNK float4. */
+static void check_probe(const device *dev, const pb_launch_probe *probe, const char *what)
+{
+    static const struct {
+        int nbind;
+        int bind[3];
+    } binds[PB_LAUNCH_PROBE_COUNT] = {
+        [PB_LAUNCH_PROBE_FMA] = {1, {PB_LAUNCH_PROBE_OUT}},
+        [PB_LAUNCH_PROBE_READ] = {2, {PB_LAUNCH_PROBE_B, PB_LAUNCH_PROBE_OUT}},
+        [PB_LAUNCH_PROBE_TRIAD] = {3, {PB_LAUNCH_PROBE_A, PB_LAUNCH_PROBE_B, PB_LAUNCH_PROBE_C}},
+    };
+    pb_launch_plan plan;
+    pb_msg msg = {""};
+    const pb_status st = pb_launch_probe_plan(probe, &dev->lim, &plan, &msg);
+    CHECK_MSG(st == PB_OK, "%s: %s: %s", what, pb_status_name(st), msg.text);
+    if (st != PB_OK)
+        return;
+    CHECK_MSG(plan.nsteps == 1 && plan.work_bytes == 0, "%s: %d steps, %zu workspace bytes", what, plan.nsteps,
+              plan.work_bytes);
+    const pb_launch_step *s = &plan.steps[0];
+    const pb_launch_kernel k = pb_launch_probe_kernel(probe->id);
+    const unsigned threads = s->local[0] * s->local[1] * s->local[2];
+    CHECK_MSG(s->kernel == k && s->dims == 1, "%s: kernel %s, %u dims", what, pb_launch_kernel_name(s->kernel),
+              s->dims);
+    CHECK_MSG(threads >= 1 && threads <= group_limit(&dev->lim, k), "%s: %u work-items", what, threads);
+    CHECK_MSG(!dev->lim.max_groups[0] || s->groups[0] <= dev->lim.max_groups[0], "%s: %u groups", what, s->groups[0]);
+    CHECK_MSG(s->nbind == binds[probe->id].nbind, "%s: %d bindings", what, s->nbind);
+    for (int b = 0; b < s->nbind && b < 3; b++)
+        CHECK_MSG(s->bind[b] == binds[probe->id].bind[b], "%s: binding %d is %d", what, b, s->bind[b]);
+    CHECK_MSG(memcmp(s->params, &probe->params, s->params_size) == 0, "%s: params", what);
+    const long long groups = s->groups[0], local = s->local[0];
+    switch (probe->id) {
+    case PB_LAUNCH_PROBE_FMA:
+        CHECK(s->params_size == sizeof probe->params.fma);
+        CHECK_MSG(covers(s, 0, probe->params.fma.n), "%s: %lld x %lld items", what, groups, local);
+        break;
+    case PB_LAUNCH_PROBE_READ: {
+        const long long n = probe->params.read.n, chunk = (n + groups - 1) / groups;
+        CHECK(s->params_size == sizeof probe->params.read);
+        CHECK_MSG(is_pow2(s->local[0]), "%s: local %u", what, s->local[0]);
+        CHECK_MSG(chunk <= PB_LAUNCH_PROBE_READ_CHUNK, "%s: chunks of %lld float4", what, chunk);
+        CHECK_MSG(groups == 1 || (groups - 1) * local < n, "%s: %lld groups of %lld for %lld", what, groups, local, n);
+        break;
+    }
+    default:
+        CHECK(s->params_size == sizeof probe->params.triad);
+        CHECK_MSG(covers(s, 0, probe->params.triad.n), "%s: %lld x %lld items", what, groups, local);
+        break;
+    }
+    pb_launch_plan_free(&plan);
+}
+
+/* The probes at every preset's sizes for an H200's memory on every device, and at edge sizes. */
+static void test_ceiling_probes_every_preset_every_device(void)
+{
+    make_devices();
+    pb_device_info h200;
+    memset(&h200, 0, sizeof h200);
+    h200.llc_bytes = 50u << 20;
+    h200.memory_bytes = h200.max_alloc_bytes = 141ull << 30;
+    for (int d = 0; d < ndevices; d++) {
+        for (int preset = 0; preset < PB_PRESET_COUNT; preset++) {
+            pb_ceiling_sizes sizes;
+            pb_ceiling_sizes_for((pb_preset)preset, &h200, &devices[d].lim, &sizes);
+            pb_launch_probe probes[PB_LAUNCH_PROBE_COUNT];
+            pb_ceiling_probes(&sizes, probes);
+            for (int i = 0; i < PB_LAUNCH_PROBE_COUNT; i++) {
+                char what[160];
+                snprintf(what, sizeof what, "probe %s at %s on %s", pb_launch_kernel_name(pb_launch_probe_kernel(i)),
+                         pb_preset_name((pb_preset)preset), devices[d].name);
+                CHECK_MSG(probes[i].id == (pb_launch_probe_id)i, "%s: id %d", what, (int)probes[i].id);
+                check_probe(&devices[d], &probes[i], what);
+            }
+        }
+        static const int edges[] = {1, 255, 257, PB_LAUNCH_PROBE_READ_CHUNK + 1, 1 << 26};
+        for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++) {
+            const pb_ceiling_sizes sizes = {4 * (int64_t)edges[e], edges[e], 1, 1, 0.01};
+            pb_launch_probe probes[PB_LAUNCH_PROBE_COUNT];
+            pb_ceiling_probes(&sizes, probes);
+            for (int i = 0; i < PB_LAUNCH_PROBE_COUNT; i++) {
+                char what[160];
+                snprintf(what, sizeof what, "probe %s at n = %d on %s",
+                         pb_launch_kernel_name(pb_launch_probe_kernel(i)), edges[e], devices[d].name);
+                check_probe(&devices[d], &probes[i], what);
+            }
+        }
+    }
+    /* Not a probe: refused, with nothing planned. */
+    pb_launch_probe bad;
+    memset(&bad, 0, sizeof bad);
+    bad.id = PB_LAUNCH_PROBE_COUNT;
+    pb_launch_plan plan = {NULL, 0, 0};
+    pb_msg msg = {""};
+    CHECK(pb_launch_probe_plan(&bad, &devices[0].lim, &plan, &msg) == PB_ERR_USAGE && plan.steps == NULL);
+    CHECK(pb_launch_probe_kernel(PB_LAUNCH_PROBE_COUNT) == PB_LK_COUNT);
+}
+
 static void test_kernel_names(void)
 {
     CHECK_STR(pb_launch_kernel_name(PB_LK_SGEMM), "pb_sgemm");
     CHECK_STR(pb_launch_kernel_name(PB_LK_HISTOGRAM_CLEAR), "pb_histogram_clear");
+    CHECK_STR(pb_launch_kernel_name(pb_launch_probe_kernel(PB_LAUNCH_PROBE_FMA)), "pb_ceiling_fma");
+    CHECK_STR(pb_launch_kernel_name(pb_launch_probe_kernel(PB_LAUNCH_PROBE_READ)), "pb_ceiling_read");
+    CHECK_STR(pb_launch_kernel_name(pb_launch_probe_kernel(PB_LAUNCH_PROBE_TRIAD)), "pb_ceiling_triad");
     CHECK_STR(pb_launch_kernel_name(PB_LK_COUNT), "unknown");
     for (int k = 0; k < PB_LK_COUNT; k++)
         CHECK(strncmp(pb_launch_kernel_name((pb_launch_kernel)k), "pb_", 3) == 0);
@@ -620,6 +726,7 @@ static const pbtest_case tests[] = {
     {"nbody_split_shrinks_with_n", test_nbody_split_shrinks_with_n},
     {"sgemm_tile_ladder", test_sgemm_tile_ladder},
     {"unsupported_has_a_reason", test_unsupported_has_a_reason},
+    {"ceiling_probes_every_preset_every_device", test_ceiling_probes_every_preset_every_device},
     {"kernel_names", test_kernel_names},
 };
 

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "../core/ceilings.h"
 #include "../core/device.h"
 #include "../core/role.h"
 #include "../core/status.h"
@@ -83,6 +84,11 @@ typedef struct pb_backend {
     void (*case_destroy)(void *kase); /* accepts NULL */
     /* (optional) Extra facts for the result file, e.g. the BLAS provider and version. */
     const char *(*describe)(void *ctx);
+    /* (optional) Measures device `device`'s own ceilings with the probes of kernels/ceiling.pbk,
+     * sized for `preset` (kernels/pb_ceiling.h), for the roofline: `run` calls it before the cases.
+     * A probe whose check fails is PB_ERR_VERIFY with the reason, and *out is left unchanged. NULL
+     * for the backends on the host CPU, whose ceilings the cpu backend's probes measure. */
+    pb_status (*ceilings)(void *ctx, int device, pb_preset preset, pb_ceilings *out, pb_msg *msg);
 } pb_backend;
 
 /* Every variant a backend lists for one workload, in a buffer sized to fit. */

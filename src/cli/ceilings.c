@@ -1,8 +1,9 @@
-/* The run's ceiling probes (ceilings.h): sizes per preset, the call into the cpu backend's probes,
- * and where their numbers go in the result file. */
+/* The run's ceiling probes (ceilings.h): sizes per preset, the calls into the cpu backend's probes
+ * and into the GPU backends' ceilings slots, and where their numbers go in the result file. */
 #include "ceilings.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../backends/cpu/cpu_ceiling.h"
@@ -83,4 +84,74 @@ void pb_cli_ceilings_print(const pb_ceilings *c, FILE *out)
                  "  (read %.1f, triad %.1f, non-temporal triad %.1f GB/s; measured in %.1f s)\n",
             c->threads, c->threads == 1 ? "" : "s", c->fp32_gflops, c->bandwidth_gbs, c->read_gbs, c->triad_gbs,
             c->triad_nt_gbs, c->seconds);
+}
+
+/* The entry for device `index` of `backend`, or NULL. */
+static const pb_cli_device_ceiling *pb_cli_device_find(const pb_cli_device_ceilings *got, const char *backend,
+                                                       int index)
+{
+    for (int i = 0; i < got->n; i++)
+        if (got->items[i].index == index && strcmp(got->items[i].backend, backend) == 0)
+            return &got->items[i];
+    return NULL;
+}
+
+/* Measures device `index` of slot `slot` into a new entry of `got`, and says what came of it. */
+static void pb_cli_device_measure(const pb_backend_slot *slot, int index, pb_preset preset, FILE *out,
+                                  pb_cli_device_ceilings *got)
+{
+    pb_cli_device_ceiling *grown = realloc(got->items, (size_t)(got->n + 1) * sizeof *grown);
+    if (!grown) {
+        fprintf(out, "%s device %d ceilings not recorded: out of memory\n", slot->entry->name, index);
+        return;
+    }
+    got->items = grown;
+    pb_cli_device_ceiling *d = &got->items[got->n++];
+    memset(d, 0, sizeof *d);
+    pb_strlcpy(d->backend, slot->entry->name, sizeof d->backend);
+    d->index = index;
+    pb_msg why = { "" };
+    d->measured = slot->entry->backend->ceilings(slot->ctx, index, preset, &d->ceilings, &why) == PB_OK;
+    if (d->measured)
+        pb_cli_device_ceilings_print(d, out);
+    else
+        fprintf(out, "%s device %d ceilings not recorded: %s\n", d->backend, index, why.text);
+}
+
+void pb_cli_device_ceilings_measure(const pb_session *session, const pb_planned_list *plan, pb_preset preset,
+                                    FILE *out, pb_cli_device_ceilings *got)
+{
+    for (int i = 0; i < plan->n; i++) {
+        const pb_backend_slot *slot = &session->slots[plan->items[i].slot];
+        const int index = plan->items[i].variant.device;
+        if (slot->ctx && slot->entry->backend->ceilings && !pb_cli_device_find(got, slot->entry->name, index))
+            pb_cli_device_measure(slot, index, preset, out, got);
+    }
+}
+
+void pb_cli_device_ceilings_attach(pb_resultset *set, const pb_cli_device_ceilings *got)
+{
+    for (int i = 0; i < set->ndevices; i++) {
+        pb_device_record *rec = &set->devices[i];
+        const pb_cli_device_ceiling *d = pb_cli_device_find(got, rec->backend, rec->index);
+        if (d && d->measured) {
+            rec->has_ceilings = 1;
+            rec->ceilings = d->ceilings;
+        }
+    }
+}
+
+void pb_cli_device_ceilings_free(pb_cli_device_ceilings *got)
+{
+    if (!got)
+        return;
+    free(got->items);
+    got->items = NULL;
+    got->n = 0;
+}
+
+void pb_cli_device_ceilings_print(const pb_cli_device_ceiling *d, FILE *out)
+{
+    fprintf(out, "%s device %d ceilings: %.0f GFLOP/s fp32 FMA, %.1f GB/s memory (%.1f s)\n", d->backend, d->index,
+            d->ceilings.fp32_gflops, d->ceilings.bandwidth_gbs, d->ceilings.seconds);
 }

@@ -456,6 +456,7 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     pb_variant_request req = { cfg.threads, cfg.nthreads, cfg.all_threads, cfg.each_core_type };
     pb_planned_list planned = { NULL, 0, 0 }, *plan = &planned;
     pb_pool *pool = NULL;
+    pb_cli_device_ceilings device_ceilings = { NULL, 0 };
     st = pb_pool_create(cfg.all_threads, &pool, msg);
     if (st == PB_OK)
         st = pb_cli_plan(&session, cfg.workloads, &req, 0, stderr, plan, msg);
@@ -492,6 +493,8 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
         else
             printf("CPU ceilings not recorded: %s\n", why.text);
     }
+    /* Each GPU-style device's ceilings too (opencl, cuda, metal), on the devices the cases use. */
+    pb_cli_device_ceilings_measure(&session, plan, cfg.preset, stdout, &device_ceilings);
     fflush(stdout);
     pb_cli_interrupt_catch();
     pb_rounds_summary summary;
@@ -503,6 +506,7 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     pb_cli_record_devices(&set, &session);
     if (have_ceilings)
         pb_cli_ceilings_attach(&set, &ceilings);
+    pb_cli_device_ceilings_attach(&set, &device_ceilings);
     set.complete = st == PB_OK;
     pb_cli_utc_now(set.finished_at, sizeof set.finished_at, NULL, 0);
     if (st == PB_ERR_INTERRUPTED)
@@ -527,6 +531,7 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
         }
     }
 done:
+    pb_cli_device_ceilings_free(&device_ceilings);
     pb_pool_free(pool);
     pb_planned_list_free(plan);
     pb_session_close(&session);

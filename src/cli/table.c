@@ -349,8 +349,8 @@ void pb_cli_print_table(const pb_resultset *set, int width, FILE *out)
                     busy, span);
         }
         if (pb_above_roof(set, r))
-            pb_note_add(&nb, "* %s on %s %s: %.0f%% of its roofline (the CPU's measured ceilings): above the roof, so "
-                             "a cache-resident working set, or a wrong FLOP or byte count\n",
+            pb_note_add(&nb, "* %s on %s %s: %.0f%% of its roofline (its device's measured ceilings): above the "
+                             "roof, so a cache-resident working set, or a wrong FLOP or byte count\n",
                         r->workload, r->backend, r->role, 100 * pb_roof_fraction(set, r));
     }
     pb_print_llc_notes(set, &nb);

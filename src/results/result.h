@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "../core/ceilings.h"
 #include "../core/check.h"
 #include "../core/device.h"
 #include "../core/fingerprint.h"
@@ -72,16 +73,6 @@ typedef struct pb_result {
     int has_check;
     pb_check check;
 } pb_result;
-
-/* A device's own ceilings, measured in the same run (schema 2, optional: "ceilings" of a device). */
-typedef struct pb_ceilings {
-    double fp32_gflops;         /* peak fp32 multiply-add throughput, GFLOP/s (an FMA counts 2) */
-    double bandwidth_gbs;       /* peak memory bandwidth, GB/s: the best of the probes below */
-    double read_gbs, triad_gbs, triad_nt_gbs; /* the bandwidth probes; 0 when not measured */
-    int threads;                /* threads the probes ran on (0: the whole device) */
-    double seconds;             /* the probes' wall time */
-    char method[256];
-} pb_ceilings;
 
 typedef struct pb_device_record {
     char backend[24];

@@ -1,7 +1,7 @@
 // Runs every dialect kernel, expanded for Metal, on the CPU through the MSL shim, dispatched exactly
 // as the metal backend dispatches it (the launch plans of kernels/pb_launch.c), and checks each
-// output with the workload's own verification: the Metal branch and the launch plans compute the
-// reference's function.
+// output with the workload's own verification, and the ceiling probes' with their checks
+// (kernels/pb_ceiling.c): the Metal branch and the launch plans compute the reference's function.
 // A threadgroup runs as one std::thread per thread, so barriers and threadgroup memory behave as
 // on a GPU and ThreadSanitizer sees the work-items of a group race where they would; a kernel that
 // reaches no barrier runs its groups' threads one after another after its first dispatch (pb_sync).
@@ -19,6 +19,7 @@
 
 #include "../../kernels/pb_launch.h"
 extern "C" {
+#include "../../kernels/pb_ceiling.h"
 #include "../../src/workloads/workload.h"
 }
 
@@ -330,6 +331,51 @@ bool pb_run_case(const pb_workload *wl, const pb_dims &dims, const pb_profile &p
     return ok;
 }
 
+// The ceiling probes at a small size on such a GPU: their inputs and poisoned outputs as the probes'
+// driver makes them, every step of each plan dispatched, and the whole of each output checked.
+bool pb_run_probes(const pb_profile &prof)
+{
+    const pb_launch_limits limits = pb_profile_limits(prof, 0);
+    const pb_ceiling_sizes sizes = { 4 * 1000, 300, 2, 1, 0.0 };
+    pb_launch_probe probes[PB_LAUNCH_PROBE_COUNT];
+    pb_ceiling_probes(&sizes, probes);
+    std::vector<float> buf[PB_LAUNCH_PROBE_BUFFERS];
+    for (int i = 0; i < PB_LAUNCH_PROBE_BUFFERS; i++)
+        buf[i].resize((size_t)sizes.floats);
+    for (size_t i = 0; i < buf[PB_LAUNCH_PROBE_B].size(); i++) {
+        buf[PB_LAUNCH_PROBE_B][i] = pb_ceiling_input((int64_t)i);
+        buf[PB_LAUNCH_PROBE_C][i] = pb_ceiling_input((int64_t)i + PB_CEILING_C_SHIFT);
+    }
+    std::memset(buf[PB_LAUNCH_PROBE_A].data(), 0xFF, buf[PB_LAUNCH_PROBE_A].size() * sizeof(float));
+    std::memset(buf[PB_LAUNCH_PROBE_OUT].data(), 0xFF, buf[PB_LAUNCH_PROBE_OUT].size() * sizeof(float));
+    bool all = true;
+    for (const pb_launch_probe &probe : probes) {
+        pb_msg msg = { "" };
+        pb_launch_plan plan = { nullptr, 0, 0 };
+        bool ok = pb_launch_probe_plan(&probe, &limits, &plan, &msg) == PB_OK;
+        for (int s = 0; s < plan.nsteps && ok; s++) {
+            void *b[PB_LAUNCH_MAX_BINDS];
+            for (int i = 0; i < plan.steps[s].nbind; i++)
+                b[i] = buf[plan.steps[s].bind[i]].data();
+            ok = pb_dispatch(&plan.steps[s], 0, b, &msg);
+        }
+        const float *out = buf[PB_LAUNCH_PROBE_OUT].data();
+        if (ok && probe.id == PB_LAUNCH_PROBE_FMA)
+            ok = pb_ceiling_check_fma(&probe.params.fma, 0, probe.params.fma.n, out, &msg) == PB_OK;
+        else if (ok && probe.id == PB_LAUNCH_PROBE_READ)
+            ok = pb_ceiling_check_read(&probe.params.read, out, (int)plan.steps[0].groups[0], &msg) == PB_OK;
+        else if (ok)
+            ok = pb_ceiling_check_triad(&probe.params.triad, 0, (int)sizes.floats, buf[PB_LAUNCH_PROBE_A].data(),
+                                        &msg) == PB_OK;
+        std::printf("%s ceiling probe %s on a %s%s%s\n", ok ? "ok    " : "not ok",
+                    pb_launch_kernel_name(pb_launch_probe_kernel(probe.id)), prof.name, ok ? "" : ": ",
+                    ok ? "" : msg.text);
+        pb_launch_plan_free(&plan);
+        all = all && ok;
+    }
+    return all;
+}
+
 // The tile shapes compiled above are the backend's, in its order.
 bool pb_check_sgemm_shapes()
 {
@@ -403,6 +449,7 @@ int main()
         }
         for (const auto &e : extra)
             failed += !pb_run_case(pb_workload_get(e.id), e.dims, prof, tile);
+        failed += !pb_run_probes(prof);
     }
     // Every sgemm tile shape, whichever a GPU gets: a matrix smaller than, equal to and just above
     // one block.

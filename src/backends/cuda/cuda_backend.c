@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../../kernels/pb_ceiling.h"
 #include "../../core/timer.h"
 #include "../backend.h"
 #include "cuda_backend.h"
@@ -267,16 +268,17 @@ static void pb_cuda_note_error(pb_cuda_ctx *ctx, cudaError_t err, const char *wh
         pb_strlcpy(ctx->fault, what, sizeof ctx->fault);
 }
 
-/* After a case's step failed with `st`: whether the failure left the context poisoned, asked of
- * the device itself (a sticky error is what every later call returns), whichever call saw it. */
-static pb_status pb_cuda_after_failure(pb_cuda_case *c, pb_status st, const pb_msg *msg)
+/* After a step on `device` (a case's, or a ceiling probe's) failed with `st`: whether the failure
+ * left the context poisoned, asked of the device itself (a sticky error is what every later call
+ * returns), whichever call saw it. */
+static pb_status pb_cuda_after_failure(pb_cuda_ctx *ctx, int device, pb_status st, const pb_msg *msg)
 {
     if (st == PB_OK)
         return st;
-    cudaError_t err = cudaSetDevice(c->device);
+    cudaError_t err = cudaSetDevice(device);
     if (err == cudaSuccess)
         err = cudaDeviceSynchronize();
-    pb_cuda_note_error(c->ctx, err, msg ? msg->text : cudaGetErrorName(err));
+    pb_cuda_note_error(ctx, err, msg ? msg->text : cudaGetErrorName(err));
     return st;
 }
 
@@ -371,12 +373,12 @@ static pb_status pb_cuda_plan(pb_cuda_case *c, const struct cudaDeviceProp *prop
     return st == PB_OK ? pb_launch_plan_make(c->problem, &lim, &c->plan, msg) : st;
 }
 
-/* Refuses, before allocating anything, a case the device has no room for. */
-static pb_status pb_cuda_check_memory(const pb_problem *problem, size_t work, pb_msg *msg)
+/* Refuses, before allocating anything, `need` bytes (besides the headroom) that the current device
+ * has no room for. */
+static pb_status pb_cuda_check_room(size_t need, pb_msg *msg)
 {
-    size_t need = work + PB_CUDA_HEADROOM_BYTES, free_bytes = 0, total_bytes = 0;
-    for (int i = 0; i < problem->nbuf; i++)
-        need += problem->buf[i].bytes;
+    size_t free_bytes = 0, total_bytes = 0;
+    need += PB_CUDA_HEADROOM_BYTES;
     cudaError_t err = cudaMemGetInfo(&free_bytes, &total_bytes);
     if (err != cudaSuccess)
         return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaMemGetInfo");
@@ -384,6 +386,15 @@ static pb_status pb_cuda_check_memory(const pb_problem *problem, size_t work, pb
         return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "needs %.0f MiB, device has %.0f MiB free", PB_MIB(need),
                           PB_MIB(free_bytes));
     return PB_OK;
+}
+
+/* Refuses, before allocating anything, a case the device has no room for. */
+static pb_status pb_cuda_check_memory(const pb_problem *problem, size_t work, pb_msg *msg)
+{
+    size_t need = work;
+    for (int i = 0; i < problem->nbuf; i++)
+        need += problem->buf[i].bytes;
+    return pb_cuda_check_room(need, msg);
 }
 
 static pb_status pb_cuda_alloc_buffers(pb_cuda_case *c, size_t work, pb_msg *msg)
@@ -447,6 +458,18 @@ static pb_status pb_cuda_blas_create(pb_cuda_case *c, pb_msg *msg)
     return PB_OK;
 }
 
+/* The case's stream, and the events around its timed launches. */
+static pb_status pb_cuda_case_stream(pb_cuda_case *c, pb_msg *msg)
+{
+    cudaError_t err = cudaStreamCreateWithFlags(&c->args.stream, cudaStreamNonBlocking);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaStreamCreate");
+    err = cudaEventCreate(&c->start);
+    if (err == cudaSuccess)
+        err = cudaEventCreate(&c->stop);
+    return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaEventCreate");
+}
+
 static pb_status pb_cuda_case_setup(pb_cuda_case *c, const struct cudaDeviceProp *prop, pb_msg *msg)
 {
     cudaError_t err = cudaSetDevice(c->device);
@@ -458,15 +481,9 @@ static pb_status pb_cuda_case_setup(pb_cuda_case *c, const struct cudaDeviceProp
         st = pb_cuda_check_memory(c->problem, work, msg);
     if (st != PB_OK)
         return st;
-    err = cudaStreamCreateWithFlags(&c->args.stream, cudaStreamNonBlocking);
-    if (err != cudaSuccess)
-        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaStreamCreate");
-    err = cudaEventCreate(&c->start);
-    if (err == cudaSuccess)
-        err = cudaEventCreate(&c->stop);
-    if (err != cudaSuccess)
-        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaEventCreate");
-    st = pb_cuda_alloc_buffers(c, work, msg);
+    st = pb_cuda_case_stream(c, msg);
+    if (st == PB_OK)
+        st = pb_cuda_alloc_buffers(c, work, msg);
     if (st == PB_OK && c->impl != PB_CUDA_OWN)
         st = pb_cuda_blas_create(c, msg);
     /* The outputs go up too: they hold the problem's poison pattern, so a kernel that writes
@@ -505,7 +522,7 @@ static pb_status pb_cuda_case_create(void *vctx, const pb_variant *variant, pb_p
     }
     pb_status st = pb_cuda_case_setup(c, &ctx->prop[variant->device], msg);
     if (st != PB_OK) {
-        pb_cuda_after_failure(c, st, msg);
+        pb_cuda_after_failure(c->ctx, c->device, st, msg);
         pb_cuda_case_destroy(c);
         return st;
     }
@@ -708,21 +725,149 @@ static pb_status pb_cuda_case_run(void *vkase, int launches, double *seconds, in
 {
     pb_cuda_case *c = vkase;
     pb_status st = pb_cuda_check_fault(c->ctx, msg);
-    return st != PB_OK ? st : pb_cuda_after_failure(c, pb_cuda_run_timed(c, launches, seconds, device_timer, msg), msg);
+    if (st != PB_OK)
+        return st;
+    return pb_cuda_after_failure(c->ctx, c->device, pb_cuda_run_timed(c, launches, seconds, device_timer, msg), msg);
 }
 
 static pb_status pb_cuda_case_e2e(void *vkase, double *seconds, pb_msg *msg)
 {
     pb_cuda_case *c = vkase;
     pb_status st = pb_cuda_check_fault(c->ctx, msg);
-    return st != PB_OK ? st : pb_cuda_after_failure(c, pb_cuda_run_e2e(c, seconds, msg), msg);
+    return st != PB_OK ? st : pb_cuda_after_failure(c->ctx, c->device, pb_cuda_run_e2e(c, seconds, msg), msg);
 }
 
 static pb_status pb_cuda_case_read(void *vkase, pb_msg *msg)
 {
     pb_cuda_case *c = vkase;
     pb_status st = pb_cuda_check_fault(c->ctx, msg);
-    return st != PB_OK ? st : pb_cuda_after_failure(c, pb_cuda_read(c, msg), msg);
+    return st != PB_OK ? st : pb_cuda_after_failure(c->ctx, c->device, pb_cuda_read(c, msg), msg);
+}
+
+/* ---- the ceilings (kernels/pb_ceiling.h) --------------------------------------------------------- */
+
+_Static_assert(PB_LAUNCH_PROBE_BUFFERS <= PB_MAX_BUFFERS, "a case binds every probe buffer");
+
+/* One device's probes: their buffers, and the bound probe, run as a case of no problem whose device
+ * buffers are the probe's (taken back before the case is destroyed). */
+typedef struct pb_cuda_probe {
+    pb_cuda_ctx *ctx;
+    int device;
+    void *buf[PB_LAUNCH_PROBE_BUFFERS];
+    size_t bytes[PB_LAUNCH_PROBE_BUFFERS];
+    pb_cuda_case *kase;
+} pb_cuda_probe;
+
+static void pb_cuda_probe_unbind(pb_cuda_probe *p)
+{
+    if (!p->kase)
+        return;
+    memset(p->kase->args.buf, 0, sizeof p->kase->args.buf);
+    pb_cuda_case_destroy(p->kase);
+    p->kase = NULL;
+}
+
+static pb_status pb_cuda_probe_alloc(void *self, const size_t bytes[PB_LAUNCH_PROBE_BUFFERS], pb_msg *msg)
+{
+    pb_cuda_probe *p = self;
+    size_t need = 0;
+    for (int i = 0; i < PB_LAUNCH_PROBE_BUFFERS; i++)
+        need += bytes[i];
+    pb_status st = pb_cuda_check_room(need, msg);
+    for (int i = 0; i < PB_LAUNCH_PROBE_BUFFERS && st == PB_OK; i++) {
+        cudaError_t err = cudaMalloc(&p->buf[i], bytes[i]);
+        if (err != cudaSuccess)
+            st = pb_cuda_error(msg, PB_ERR_NOMEM, err, "cudaMalloc of a probe buffer");
+        p->bytes[i] = bytes[i];
+    }
+    return st;
+}
+
+/* The fill and the upload run on the default stream, which the probe's non-blocking stream does
+ * not wait for (and a copy from pageable memory may return before it lands): each is waited for. */
+static pb_status pb_cuda_probe_poison(void *self, int buf, pb_msg *msg)
+{
+    pb_cuda_probe *p = self;
+    cudaError_t err = cudaMemset(p->buf[buf], 0xFF, p->bytes[buf]);
+    if (err == cudaSuccess)
+        err = cudaDeviceSynchronize();
+    return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaMemset");
+}
+
+static pb_status pb_cuda_probe_upload(void *self, int buf, const float *host, size_t count, pb_msg *msg)
+{
+    cudaError_t err = cudaMemcpy(((pb_cuda_probe *)self)->buf[buf], host, count * sizeof(float),
+                                 cudaMemcpyHostToDevice);
+    if (err == cudaSuccess)
+        err = cudaDeviceSynchronize();
+    return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "upload (cudaMemcpy)");
+}
+
+static pb_status pb_cuda_probe_bind(void *self, pb_launch_plan *plan, pb_msg *msg)
+{
+    pb_cuda_probe *p = self;
+    pb_cuda_probe_unbind(p);
+    pb_cuda_case *c = calloc(1, sizeof *c);
+    if (!c)
+        return pb_msg_set(msg, PB_ERR_NOMEM, "CUDA: out of host memory");
+    c->ctx = p->ctx;
+    c->device = p->device;
+    c->impl = PB_CUDA_OWN;
+    c->plan = *plan;
+    memset(plan, 0, sizeof *plan);
+    memcpy(c->args.buf, p->buf, sizeof p->buf);
+    p->kase = c;
+    return pb_cuda_case_stream(c, msg);
+}
+
+static pb_status pb_cuda_probe_run(void *self, int launches, double *seconds, pb_msg *msg)
+{
+    int device_timer = 0;
+    return pb_cuda_run_timed(((pb_cuda_probe *)self)->kase, launches, seconds, &device_timer, msg);
+}
+
+static pb_status pb_cuda_probe_read(void *self, int buf, size_t first, size_t count, float *out, pb_msg *msg)
+{
+    const float *from = (const float *)((pb_cuda_probe *)self)->buf[buf] + first;
+    cudaError_t err = cudaMemcpy(out, from, count * sizeof(float), cudaMemcpyDeviceToHost);
+    return err == cudaSuccess ? PB_OK : pb_cuda_error(msg, PB_ERR_BACKEND, err, "download (cudaMemcpy)");
+}
+
+static pb_status pb_cuda_probe_measure(pb_cuda_probe *p, pb_preset preset, pb_ceilings *out, pb_msg *msg)
+{
+    pb_device_info info;
+    pb_launch_limits limits;
+    cudaError_t err = cudaSetDevice(p->device);
+    if (err != cudaSuccess)
+        return pb_cuda_error(msg, PB_ERR_BACKEND, err, "cudaSetDevice");
+    pb_status st = pb_cuda_device_info(p->ctx, p->device, &info);
+    if (st != PB_OK)
+        return pb_msg_set(msg, st, "CUDA: the facts of device %d could not be read", p->device);
+    st = pb_cuda_limits(&p->ctx->prop[p->device], &limits, msg);
+    const pb_ceiling_device ops = {p, pb_cuda_probe_alloc, pb_cuda_probe_poison, pb_cuda_probe_upload,
+                                   pb_cuda_probe_bind, pb_cuda_probe_run, pb_cuda_probe_read};
+    return st == PB_OK ? pb_ceiling_measure(&ops, &limits, &info, preset, out, msg) : st;
+}
+
+static pb_status pb_cuda_ceilings(void *vctx, int device, pb_preset preset, pb_ceilings *out, pb_msg *msg)
+{
+    pb_cuda_ctx *ctx = vctx;
+    if (pb_cuda_check_fault(ctx, msg) != PB_OK)
+        return PB_ERR_BACKEND;
+    if (device < 0 || device >= ctx->ndev)
+        return pb_msg_set(msg, PB_ERR_USAGE, "CUDA: no device %d (this machine has %d)", device, ctx->ndev);
+    if (pb_cuda_sm(&ctx->prop[device]) < PB_CUDA_MIN_SM)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "CUDA: device %d is older than this build supports", device);
+    pb_cuda_probe probe;
+    memset(&probe, 0, sizeof probe);
+    probe.ctx = ctx;
+    probe.device = device;
+    pb_status st = pb_cuda_probe_measure(&probe, preset, out, msg);
+    pb_cuda_probe_unbind(&probe);
+    cudaSetDevice(device);
+    for (int i = 0; i < PB_LAUNCH_PROBE_BUFFERS; i++)
+        cudaFree(probe.buf[i]);
+    return pb_cuda_after_failure(ctx, device, st, msg);
 }
 
 static const char *pb_cuda_describe(void *vctx)
@@ -744,4 +889,5 @@ const pb_backend pb_backend_cuda = {
     .case_read = pb_cuda_case_read,
     .case_destroy = pb_cuda_case_destroy,
     .describe = pb_cuda_describe,
+    .ceilings = pb_cuda_ceilings,
 };

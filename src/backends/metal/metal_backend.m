@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../../kernels/pb_ceiling.h"
 #include "../../../kernels/pb_kernel_sources.h"
 #include "../../core/timer.h"
 #include "../backend.h"
@@ -453,27 +454,35 @@ static void pb_mtl_device_limits(const PBMetalGPU *gpu, pb_launch_limits *lim)
     lim->sgemm_tile = gpu->sgemm_tile;
 }
 
-/* Pipelines for the workload's kernels, then the plan from their limits. */
-static pb_status pb_mtl_setup_own(PBMetalCase *c, pb_msg *msg)
+/* The pipelines of kernels `used` (made on first use), then the limits a plan reads from them and
+ * from the GPU. */
+static pb_status pb_mtl_limits(PBMetalGPU *gpu, const pb_launch_kernel *used, int nused, pb_launch_limits *limits,
+                               pb_msg *msg)
 {
-    PBMetalGPU *gpu = c->gpu;
-    pb_launch_kernel kernels[2];
-    const int nk = pb_launch_workload_kernels((int)c->problem->id, kernels);
-    for (int i = 0; i < nk; i++) {
-        pb_status st = pb_mtl_pipeline(gpu, kernels[i], msg);
+    for (int i = 0; i < nused; i++) {
+        pb_status st = pb_mtl_pipeline(gpu, used[i], msg);
         if (st != PB_OK)
             return st;
     }
-    pb_launch_limits limits;
-    pb_mtl_device_limits(gpu, &limits);
-    for (int i = 0; i < nk; i++) {
-        id<MTLComputePipelineState> pipeline = gpu->pipelines[kernels[i]];
+    pb_mtl_device_limits(gpu, limits);
+    for (int i = 0; i < nused; i++) {
+        id<MTLComputePipelineState> pipeline = gpu->pipelines[used[i]];
         const unsigned simd = (unsigned)[pipeline threadExecutionWidth];
-        limits.kernel_max[kernels[i]] = (unsigned)[pipeline maxTotalThreadsPerThreadgroup];
-        if (simd && (!limits.simd_width || simd < limits.simd_width))
-            limits.simd_width = simd;
+        limits->kernel_max[used[i]] = (unsigned)[pipeline maxTotalThreadsPerThreadgroup];
+        if (simd && (!limits->simd_width || simd < limits->simd_width))
+            limits->simd_width = simd;
     }
-    return pb_launch_plan_make(c->problem, &limits, &c->plan, msg);
+    return PB_OK;
+}
+
+/* Pipelines for the workload's kernels, then the plan from their limits. */
+static pb_status pb_mtl_setup_own(PBMetalCase *c, pb_msg *msg)
+{
+    pb_launch_kernel kernels[2];
+    const int nk = pb_launch_workload_kernels((int)c->problem->id, kernels);
+    pb_launch_limits limits;
+    pb_status st = pb_mtl_limits(c->gpu, kernels, nk, &limits, msg);
+    return st == PB_OK ? pb_launch_plan_make(c->problem, &limits, &c->plan, msg) : st;
 }
 
 /* Refuses, before allocating, a case that does not fit: one buffer above maxBufferLength, or all
@@ -671,6 +680,125 @@ static void pb_mtl_case_destroy(void *vkase)
         (void)(__bridge_transfer PBMetalCase *)vkase;
 }
 
+/* ---- the ceilings (kernels/pb_ceiling.h) --------------------------------------------------------- */
+
+/* One GPU's probes: shared-storage buffers, and the bound probe, run as a case of no problem whose
+ * buffers are the probe's. */
+@interface PBMetalProbe : NSObject {
+@public
+    PBMetalGPU *gpu;
+    id<MTLBuffer> buffers[PB_LAUNCH_PROBE_BUFFERS];
+    size_t bytes[PB_LAUNCH_PROBE_BUFFERS];
+    PBMetalCase *kase;
+}
+@end
+
+@implementation PBMetalProbe
+@end
+
+_Static_assert(PB_LAUNCH_PROBE_BUFFERS <= PB_MAX_BUFFERS, "a case binds every probe buffer");
+
+/* Refuses, before allocating, buffers that do not fit (as pb_mtl_check_memory does a case's). */
+static pb_status pb_mtl_probe_alloc(void *self, const size_t bytes[PB_LAUNCH_PROBE_BUFFERS], pb_msg *msg)
+{
+    PBMetalProbe *p = (__bridge PBMetalProbe *)self;
+    id<MTLDevice> device = p->gpu->device;
+    const uint64_t max_buffer = [device maxBufferLength], working_set = [device recommendedMaxWorkingSetSize];
+    uint64_t need = 0;
+    for (int i = 0; i < PB_LAUNCH_PROBE_BUFFERS; i++) {
+        if (bytes[i] > max_buffer)
+            return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "a probe buffer needs %.0f MiB, this GPU's largest is %.0f MiB",
+                              PB_MIB(bytes[i]), PB_MIB(max_buffer));
+        need += bytes[i];
+    }
+    if (need > working_set)
+        return pb_msg_set(msg, PB_ERR_UNSUPPORTED, "the probes need %.0f MiB, Metal recommends at most %.0f MiB on "
+                          "this GPU", PB_MIB(need), PB_MIB(working_set));
+    for (int i = 0; i < PB_LAUNCH_PROBE_BUFFERS; i++) {
+        p->buffers[i] = [device newBufferWithLength:bytes[i] options:MTLResourceStorageModeShared];
+        if (!p->buffers[i])
+            return pb_msg_set(msg, PB_ERR_NOMEM, "Metal: allocating a probe buffer (%.1f MiB) failed",
+                              PB_MIB(bytes[i]));
+        p->bytes[i] = bytes[i];
+    }
+    return PB_OK;
+}
+
+/* Through the shared memory, as the uploads and reads. */
+static pb_status pb_mtl_probe_poison(void *self, int buf, pb_msg *msg)
+{
+    PBMetalProbe *p = (__bridge PBMetalProbe *)self;
+    (void)msg;
+    memset([p->buffers[buf] contents], 0xFF, p->bytes[buf]);
+    return PB_OK;
+}
+
+static pb_status pb_mtl_probe_upload(void *self, int buf, const float *host, size_t count, pb_msg *msg)
+{
+    PBMetalProbe *p = (__bridge PBMetalProbe *)self;
+    (void)msg;
+    memcpy([p->buffers[buf] contents], host, count * sizeof(float));
+    return PB_OK;
+}
+
+static pb_status pb_mtl_probe_bind(void *self, pb_launch_plan *plan, pb_msg *msg)
+{
+    PBMetalProbe *p = (__bridge PBMetalProbe *)self;
+    (void)msg;
+    PBMetalCase *c = [[PBMetalCase alloc] init];
+    c->gpu = p->gpu;
+    c->plan = *plan;
+    memset(plan, 0, sizeof *plan);
+    for (int i = 0; i < PB_LAUNCH_PROBE_BUFFERS; i++)
+        c->buffers[i] = p->buffers[i];
+    p->kase = c;
+    return PB_OK;
+}
+
+/* The GPU's own time, or the host's where the GPU reports none (as case_run). */
+static pb_status pb_mtl_probe_run(void *self, int launches, double *seconds, pb_msg *msg)
+{
+    PBMetalProbe *p = (__bridge PBMetalProbe *)self;
+    double gpu = 0, host = 0;
+    pb_status st = pb_mtl_submit(p->kase, launches, &gpu, &host, msg);
+    if (st == PB_OK)
+        *seconds = gpu > 0 ? gpu : host;
+    return st;
+}
+
+static pb_status pb_mtl_probe_read(void *self, int buf, size_t first, size_t count, float *out, pb_msg *msg)
+{
+    PBMetalProbe *p = (__bridge PBMetalProbe *)self;
+    (void)msg;
+    memcpy(out, (const float *)[p->buffers[buf] contents] + first, count * sizeof(float));
+    return PB_OK;
+}
+
+static pb_status pb_mtl_ceilings(void *vctx, int device, pb_preset preset, pb_ceilings *out, pb_msg *msg)
+{
+    PBMetalContext *ctx = (__bridge PBMetalContext *)vctx;
+    if (device < 0 || device >= ctx->ngpus)
+        return pb_msg_set(msg, PB_ERR_USAGE, "Metal: no device %d (this machine has %d)", device, ctx->ngpus);
+    pb_device_info info;
+    pb_status st = pb_mtl_device_info(vctx, device, &info);
+    if (st != PB_OK)
+        return pb_msg_set(msg, st, "Metal: the facts of device %d could not be read", device);
+    @autoreleasepool {
+        PBMetalProbe *probe = [[PBMetalProbe alloc] init];
+        probe->gpu = ctx->gpus[device];
+        pb_launch_kernel used[PB_LAUNCH_PROBE_COUNT];
+        for (int i = 0; i < PB_LAUNCH_PROBE_COUNT; i++)
+            used[i] = pb_launch_probe_kernel((pb_launch_probe_id)i);
+        pb_launch_limits limits;
+        st = pb_mtl_limits(probe->gpu, used, PB_LAUNCH_PROBE_COUNT, &limits, msg);
+        const pb_ceiling_device ops = {(__bridge void *)probe, pb_mtl_probe_alloc, pb_mtl_probe_poison,
+                                       pb_mtl_probe_upload, pb_mtl_probe_bind, pb_mtl_probe_run, pb_mtl_probe_read};
+        if (st == PB_OK)
+            st = pb_ceiling_measure(&ops, &limits, &info, preset, out, msg);
+    }
+    return st;
+}
+
 /* The backend's facts, and per GPU the MSL version its kernels compiled as and the compiler's log
  * (warnings are kept, not dropped). Rebuilt on each call: kernels compile on first use. */
 static const char *pb_mtl_describe(void *vctx)
@@ -707,4 +835,5 @@ const pb_backend pb_backend_metal = {
     .case_read = pb_mtl_case_read,
     .case_destroy = pb_mtl_case_destroy,
     .describe = pb_mtl_describe,
+    .ceilings = pb_mtl_ceilings,
 };

@@ -372,4 +372,5 @@ const pb_backend pb_backend_opencl = {
     .case_read = pb_cl_case_read,
     .case_destroy = pb_cl_case_destroy,
     .describe = pb_cl_describe,
+    .ceilings = pb_cl_ceilings,
 };

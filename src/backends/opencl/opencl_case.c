@@ -1,5 +1,5 @@
-/* One OpenCL case: device buffers, and the launch plan of its workload (kernels/pb_launch.h) as
- * kernels with their arguments bound, ready to enqueue. */
+/* One OpenCL case: device buffers, and the launch plan of its workload (kernels/pb_launch.h), or of
+ * a ceiling probe, as kernels with their arguments bound, ready to enqueue. */
 #include "opencl_internal.h"
 
 #include <stdlib.h>
@@ -25,7 +25,7 @@ typedef struct pb_cl_step {
 
 typedef struct pb_cl_case {
     pb_cl_device *dev;
-    pb_problem *problem;
+    pb_problem *problem;  /* NULL in a case made from a plan (pb_cl_case_from_plan) */
     cl_mem mem[PB_MAX_BUFFERS];
     cl_mem work;          /* the plan's workspace (the reduce's per-group partial sums) */
     cl_kernel *kernels;   /* every kernel object the steps use, each once */
@@ -56,11 +56,18 @@ static void pb_cl_device_limits(const pb_cl_device *dev, pb_launch_limits *lim)
     lim->cpu = dev->info.type == PB_DEVICE_CPU;
 }
 
-/* Creates kernel `name` from the program of the case's sgemm shape; the caller releases it. */
-static pb_status pb_cl_kernel_create(pb_cl_case *c, const char *name, cl_kernel *out, pb_msg *msg)
+int pb_cl_first_config(const pb_cl_ctx *ctx, const pb_cl_device *dev)
+{
+    pb_launch_limits device_limits;
+    pb_cl_device_limits(dev, &device_limits);
+    return ctx->sgemm_config >= 0 ? ctx->sgemm_config : pb_launch_sgemm_tile_for(&device_limits);
+}
+
+/* Creates kernel `name` from the program of sgemm shape `config`; the caller releases it. */
+static pb_status pb_cl_kernel_create(pb_cl_device *dev, int config, const char *name, cl_kernel *out, pb_msg *msg)
 {
     cl_program program;
-    pb_status st = pb_cl_program_get(c->dev, c->config, &program, msg);
+    pb_status st = pb_cl_program_get(dev, config, &program, msg);
     if (st != PB_OK)
         return st;
     cl_int err;
@@ -68,29 +75,31 @@ static pb_status pb_cl_kernel_create(pb_cl_case *c, const char *name, cl_kernel 
     return err == CL_SUCCESS ? PB_OK : pb_cl_fail(msg, "clCreateKernel", err);
 }
 
-/* Records what each of the workload's kernels allows (CL_KERNEL_WORK_GROUP_SIZE), and refuses a
- * kernel whose local arrays exceed the device's local memory. */
-static pb_status pb_cl_kernel_limits(pb_cl_case *c, const pb_launch_kernel *used, int nused, pb_launch_limits *lim,
-                                     pb_msg *msg)
+/* The device's limits, and what each of the kernels `used` allows (CL_KERNEL_WORK_GROUP_SIZE) when
+ * built with sgemm shape `config`; refuses a kernel whose local arrays exceed the device's local
+ * memory. */
+pb_status pb_cl_launch_limits(pb_cl_device *dev, int config, const pb_launch_kernel *used, int nused,
+                              pb_launch_limits *lim, pb_msg *msg)
 {
+    pb_cl_device_limits(dev, lim);
     for (int i = 0; i < nused; i++) {
         const char *name = pb_launch_kernel_name(used[i]);
         cl_kernel k;
-        pb_status st = pb_cl_kernel_create(c, name, &k, msg);
+        pb_status st = pb_cl_kernel_create(dev, config, name, &k, msg);
         if (st != PB_OK)
             return st;
         size_t kernel_max = 0;
         cl_ulong local_mem = 0;
-        if (clGetKernelWorkGroupInfo(k, c->dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kernel_max, &kernel_max,
+        if (clGetKernelWorkGroupInfo(k, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kernel_max, &kernel_max,
                                      NULL) == CL_SUCCESS)
             lim->kernel_max[used[i]] = pb_cl_unsigned(kernel_max);
-        cl_int err = clGetKernelWorkGroupInfo(k, c->dev->id, CL_KERNEL_LOCAL_MEM_SIZE, sizeof local_mem, &local_mem,
+        cl_int err = clGetKernelWorkGroupInfo(k, dev->id, CL_KERNEL_LOCAL_MEM_SIZE, sizeof local_mem, &local_mem,
                                               NULL);
         clReleaseKernel(k);
-        if (err == CL_SUCCESS && local_mem > c->dev->local_mem)
+        if (err == CL_SUCCESS && local_mem > dev->local_mem)
             return pb_msg_set(msg, PB_ERR_UNSUPPORTED,
                               "kernel %s needs %llu bytes of local memory, the device has %llu", name,
-                              (unsigned long long)local_mem, (unsigned long long)c->dev->local_mem);
+                              (unsigned long long)local_mem, (unsigned long long)dev->local_mem);
     }
     return PB_OK;
 }
@@ -104,8 +113,7 @@ static pb_status pb_cl_limits(pb_cl_case *c, pb_launch_limits *lim, pb_msg *msg)
     const int nused = pb_launch_workload_kernels((int)c->problem->id, used);
     pb_status st;
     for (;;) {
-        pb_cl_device_limits(c->dev, lim);
-        st = pb_cl_kernel_limits(c, used, nused, lim, msg);
+        st = pb_cl_launch_limits(c->dev, c->config, used, nused, lim, msg);
         const unsigned sgemm_max = lim->kernel_max[PB_LK_SGEMM];
         if (st != PB_OK || c->problem->id != PB_WL_SGEMM || c->config == PB_LAUNCH_SGEMM_TILES - 1 || !sgemm_max ||
             pb_launch_sgemm_tile_fits(c->config, sgemm_max))
@@ -131,7 +139,7 @@ static pb_status pb_cl_step_kernel(pb_cl_case *c, int i, cl_kernel *out, pb_msg 
     }
     const char *name = pb_launch_kernel_name(s->kernel);
     cl_kernel k;
-    pb_status st = pb_cl_kernel_create(c, name, &k, msg);
+    pb_status st = pb_cl_kernel_create(c->dev, c->config, name, &k, msg);
     if (st != PB_OK)
         return st;
     c->kernels[c->nkernels++] = k;
@@ -149,15 +157,11 @@ static pb_status pb_cl_step_kernel(pb_cl_case *c, int i, cl_kernel *out, pb_msg 
     return PB_OK;
 }
 
-/* Plans the launch from the device's and kernels' limits, then turns each step into an enqueue. */
-static pb_status pb_cl_plan(pb_cl_case *c, pb_msg *msg)
+/* Turns each step of the case's plan into an enqueue: its workspace, and kernels with their
+ * arguments bound. */
+static pb_status pb_cl_bind(pb_cl_case *c, pb_msg *msg)
 {
-    pb_launch_limits lim;
-    pb_status st = pb_cl_limits(c, &lim, msg);
-    if (st == PB_OK)
-        st = pb_launch_plan_make(c->problem, &lim, &c->plan, msg);
-    if (st != PB_OK)
-        return st;
+    pb_status st = PB_OK;
     cl_int err = CL_SUCCESS;
     if (c->plan.work_bytes)
         c->work = clCreateBuffer(c->dev->context, CL_MEM_READ_WRITE, c->plan.work_bytes, NULL, &err);
@@ -181,6 +185,16 @@ static pb_status pb_cl_plan(pb_cl_case *c, pb_msg *msg)
         st = pb_cl_step_kernel(c, i, &step->kernel, msg);
     }
     return st;
+}
+
+/* Plans the launch from the device's and kernels' limits, then binds it. */
+static pb_status pb_cl_plan(pb_cl_case *c, pb_msg *msg)
+{
+    pb_launch_limits lim;
+    pb_status st = pb_cl_limits(c, &lim, msg);
+    if (st == PB_OK)
+        st = pb_launch_plan_make(c->problem, &lim, &c->plan, msg);
+    return st == PB_OK ? pb_cl_bind(c, msg) : st;
 }
 
 /* ---- the case ------------------------------------------------------------------------------------ */
@@ -276,9 +290,7 @@ pb_status pb_cl_case_create(void *opaque, const pb_variant *variant, pb_problem 
         return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
     c->dev = dev;
     c->problem = problem;
-    pb_launch_limits device_limits;
-    pb_cl_device_limits(dev, &device_limits);
-    c->config = ctx->sgemm_config >= 0 ? ctx->sgemm_config : pb_launch_sgemm_tile_for(&device_limits);
+    c->config = pb_cl_first_config(ctx, dev);
     for (int i = 0; i < problem->nbuf && st == PB_OK; i++) {
         cl_int err;
         c->mem[i] = clCreateBuffer(dev->context, CL_MEM_READ_WRITE, problem->buf[i].bytes, NULL, &err);
@@ -291,6 +303,32 @@ pb_status pb_cl_case_create(void *opaque, const pb_variant *variant, pb_problem 
         st = pb_cl_plan(c, msg);
     if (st == PB_OK)
         st = pb_cl_upload(c, 1, CL_TRUE, msg);
+    if (st != PB_OK) {
+        pb_cl_case_destroy(c);
+        return st;
+    }
+    *kase = c;
+    return PB_OK;
+}
+
+pb_status pb_cl_case_from_plan(pb_cl_device *dev, int config, const cl_mem mem[PB_MAX_BUFFERS], pb_launch_plan *plan,
+                               void **kase, pb_msg *msg)
+{
+    pb_cl_case *c = calloc(1, sizeof *c);
+    if (!c)
+        return pb_msg_set(msg, PB_ERR_NOMEM, "out of memory");
+    c->dev = dev;
+    c->config = config;
+    c->plan = *plan;
+    memset(plan, 0, sizeof *plan);
+    pb_status st = PB_OK;
+    for (int i = 0; i < PB_MAX_BUFFERS && st == PB_OK; i++) {
+        const cl_int err = mem[i] ? clRetainMemObject(mem[i]) : CL_SUCCESS;
+        c->mem[i] = err == CL_SUCCESS ? mem[i] : NULL;
+        st = err == CL_SUCCESS ? PB_OK : pb_cl_fail(msg, "clRetainMemObject", err);
+    }
+    if (st == PB_OK)
+        st = pb_cl_bind(c, msg);
     if (st != PB_OK) {
         pb_cl_case_destroy(c);
         return st;

@@ -51,11 +51,29 @@ pb_status pb_cl_program_get(pb_cl_device *dev, int config, cl_program *out, pb_m
 /* Builds `source` for the device with `options`; on failure the message has the build log. */
 pb_status pb_cl_program_build(pb_cl_device *dev, const char *source, const char *options, cl_program *out, pb_msg *msg);
 
+/* The sgemm tile shape whose program a case on `dev` starts with: the one a test set, else the
+ * first the device allows (pb_launch_sgemm_tile_for). The probes use its program too. */
+int pb_cl_first_config(const pb_cl_ctx *ctx, const pb_cl_device *dev);
+
+/* The device's limits and those of the kernels `used` built with sgemm shape `config`, as a launch
+ * plan reads them. */
+pb_status pb_cl_launch_limits(pb_cl_device *dev, int config, const pb_launch_kernel *used, int nused,
+                              pb_launch_limits *lim, pb_msg *msg);
+
+/* A case that runs `plan` (which it takes over, leaving *plan empty) with the kernels built with
+ * sgemm shape `config`, binding the buffers `mem` (retained; NULL where unused). It has no problem:
+ * only pb_cl_case_run and pb_cl_case_destroy apply. */
+pb_status pb_cl_case_from_plan(pb_cl_device *dev, int config, const cl_mem mem[PB_MAX_BUFFERS], pb_launch_plan *plan,
+                               void **kase, pb_msg *msg);
+
 pb_status pb_cl_case_create(void *ctx, const pb_variant *variant, pb_problem *problem, void **kase, pb_msg *msg);
 pb_status pb_cl_case_run(void *kase, int launches, double *seconds, int *device_timer, pb_msg *msg);
 pb_status pb_cl_case_batch_info(void *kase, double *busy_s, double *span_s);
 pb_status pb_cl_case_e2e(void *kase, double *seconds, pb_msg *msg);
 pb_status pb_cl_case_read(void *kase, pb_msg *msg);
 void pb_cl_case_destroy(void *kase);
+
+/* The ceilings slot (opencl_ceiling.c). */
+pb_status pb_cl_ceilings(void *ctx, int device, pb_preset preset, pb_ceilings *out, pb_msg *msg);
 
 #endif
