@@ -59,6 +59,9 @@ pb_status pb_cmd_selftest(int argc, char **argv, pb_msg *msg);
 pb_status pb_cmd_compare(int argc, char **argv, pb_msg *msg);
 pb_status pb_cmd_sweep(int argc, char **argv, pb_msg *msg);
 pb_status pb_cmd_scale(int argc, char **argv, pb_msg *msg);
+pb_status pb_cmd_report(int argc, char **argv, pb_msg *msg);
+/* --threshold's percentage ("5", "5%") as a fraction, for compare and report. */
+pb_status pb_cli_parse_threshold(const char *text, double *out, pb_msg *msg);
 
 /* Parses `run` options (exposed for tests). */
 pb_status pb_run_parse(int argc, char **argv, pb_run_config *cfg, int *help, pb_msg *msg);

@@ -37,7 +37,7 @@ static void pb_compare_help(void)
     pb_opts_print_help(pb_compare_specs, PB_COMPARE_NSPECS);
 }
 
-static pb_status pb_parse_threshold(const char *text, double *out, pb_msg *msg)
+pb_status pb_cli_parse_threshold(const char *text, double *out, pb_msg *msg)
 {
     char *end;
     errno = 0;
@@ -59,7 +59,7 @@ static pb_status pb_compare_options(const pb_opt_match *m, int nm, pb_compare_fo
     for (int i = 0; i < nm && st == PB_OK; i++) {
         switch (m[i].id) {
         case OPT_FORMAT: st = pb_compare_format_parse(m[i].value, format, msg); break;
-        case OPT_THRESHOLD: st = pb_parse_threshold(m[i].value, threshold, msg); break;
+        case OPT_THRESHOLD: st = pb_cli_parse_threshold(m[i].value, threshold, msg); break;
         case OPT_WIDE: *wide = 1; break;
         case OPT_OUTPUT: *output = m[i].value; break;
         case OPT_HELP: *help = 1; break;

@@ -20,6 +20,7 @@ static const pb_command pb_commands[] = {
     { "scale", pb_cmd_scale, "speed-up over 1..all CPU threads, parallel efficiency and an Amdahl fit" },
     { "compare", pb_cmd_compare, "is machine B faster than machine A, and where? (two or more result files)" },
     { "sweep", pb_cmd_sweep, "sizes tiny..standard: where the GPU overtakes the CPU end to end (a sweep, prints only)" },
+    { "report", pb_cmd_report, "one self-contained HTML page with charts from one or more result files" },
 };
 
 /* The one place a status becomes an exit code (README): 0 ok, 2 bad usage or bad input, 1 anything
@@ -71,7 +72,8 @@ static int pb_main_unknown(const char *word)
     if (near)
         fprintf(stderr, "parbench: unknown command '%s'; did you mean '%s'?\n", word, near);
     else
-        fprintf(stderr, "parbench: unknown command '%s'; commands are run, list, info, selftest, scale, compare, sweep "
+        fprintf(stderr, "parbench: unknown command '%s'; commands are run, list, info, selftest, scale, compare, sweep, "
+                        "report "
                         "(see 'parbench help')\n", word);
     return pb_exit_code(PB_ERR_USAGE);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../core/text.h"
+#include "compare_words.h"
 
 /* ---- words ----------------------------------------------------------------------------------- */
 
@@ -30,38 +31,7 @@ static void pb_wrapf(FILE *out, int width, const char *first, const char *rest, 
     pb_text_wrap(out, width, first, rest, text);
 }
 
-/* Plain words for each role: as a label, and as they follow "on" ("faster on all cores"). */
-typedef struct pb_role_words {
-    const char *role, *label, *on;
-} pb_role_words;
-
-static pb_role_words pb_role_plain(const char *role)
-{
-    static const pb_role_words table[] = {
-        { "cpu-1", "one core", "one core" },
-        { "cpu-all", "all cores", "all cores" },
-        { "cpu-p", "P cores", "the performance cores" },
-        { "cpu-e", "E cores", "the efficiency cores" },
-        { "gpu", "GPU", "the GPU" },
-        { "lib-cpu", "CPU library", "the CPU library" },
-        { "lib-gpu", "GPU library", "the GPU library" },
-        { "opencl-cpu", "OpenCL on CPU", "OpenCL on the CPU" },
-    };
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(table[i].role, role) == 0)
-            return table[i];
-    return (pb_role_words){ role, role, role };
-}
-
 static int pb_is_gpu_role(const char *role) { return strcmp(role, "gpu") == 0 || strcmp(role, "lib-gpu") == 0; }
-
-/* A verdict as the text says it: "uncertain" with an interval is the interval reaching across the
- * threshold, which is to say the measurements are too noisy to tell (the JSON and CSV keep the
- * name "uncertain"). */
-static const char *pb_verdict_words(pb_verdict verdict)
-{
-    return verdict == PB_VERDICT_UNCERTAIN ? "too noisy to say" : pb_verdict_name(verdict);
-}
 
 /* ---- cell text ------------------------------------------------------------------------------- */
 
@@ -94,33 +64,6 @@ static void pb_fmt_measure(char *buf, size_t size, const pb_result *r, double ra
     } else {
         snprintf(buf, size, "-");
     }
-}
-
-/* Within half a percent of 1 the ratio reads "1.00x"; its interval then reads as speed of B. */
-static int pb_reads_slower(double ratio) { return ratio < 1 && !(fabs(ratio - 1) < 0.005); }
-
-static void pb_fmt_speed(char *buf, size_t size, double ratio)
-{
-    if (!isfinite(ratio))
-        snprintf(buf, size, "-");
-    else if (fabs(ratio - 1) < 0.005)
-        snprintf(buf, size, "1.00x");
-    else if (ratio > 1)
-        snprintf(buf, size, "%.2fx faster", ratio);
-    else
-        snprintf(buf, size, "%.2fx slower", 1 / ratio);
-}
-
-/* The interval of a ratio in the direction and unit of its headline: a "1.26x slower" reads
- * "1.02x to 1.49x" (times slower), never as the speed ratios [0.67, 0.98]. */
-static void pb_fmt_interval(char *buf, size_t size, double ratio, double lo, double hi)
-{
-    if (!isfinite(lo) || !isfinite(hi) || !isfinite(ratio))
-        snprintf(buf, size, "-");
-    else if (pb_reads_slower(ratio))
-        snprintf(buf, size, "%.2fx to %.2fx", 1 / hi, 1 / lo);
-    else
-        snprintf(buf, size, "%.2fx to %.2fx", lo, hi);
 }
 
 static void pb_fmt_p(char *buf, size_t size, double p)
@@ -156,7 +99,7 @@ static void pb_fmt_verdict(char *buf, size_t size, const pb_compare_case *c)
     if (c->note)
         snprintf(buf, size, "%s (%s)", pb_verdict_name(c->verdict), c->note);
     else
-        snprintf(buf, size, "%s", pb_verdict_words(c->verdict));
+        snprintf(buf, size, "%s", pb_compare_verdict_words(c->verdict));
 }
 
 /* A size in few columns: "4096x2048x10", "16M" (binary multiples as K and M). */
@@ -474,7 +417,7 @@ static void pb_answer_lead(const pb_comparison *cmp, char *buf, size_t size)
                                                        : "too noisy to say on ";
             }
             int k = snprintf(buf + used, size - used, "%s%s%s%s", n == 0 && used ? "; " : "",
-                             n == 0 ? "" : n == total - 1 ? " and " : ", ", head, pb_role_plain(cmp->groups[i].role).on);
+                             n == 0 ? "" : n == total - 1 ? " and " : ", ", head, pb_compare_role_on(cmp->groups[i].role));
             used += k > 0 ? (size_t)k : 0;
             n++;
         }
@@ -494,14 +437,14 @@ static void pb_answer_role(const pb_comparison *cmp, const pb_compare_group *g, 
 {
     char speed[32], ci[48], count[32];
     int workloads = pb_group_workloads(cmp, g);
-    pb_fmt_speed(speed, sizeof speed, g->geomean);
-    pb_fmt_interval(ci, sizeof ci, g->geomean, g->ci_low, g->ci_high);
+    pb_compare_speed_text(g->geomean, speed, sizeof speed);
+    pb_compare_interval_text(g->geomean, g->ci_low, g->ci_high, ci, sizeof ci);
     if (workloads == g->ncases)
         snprintf(count, sizeof count, "%d workload%s", workloads, workloads == 1 ? "" : "s");
     else
         snprintf(count, sizeof count, "%d cases", g->ncases);
     int decided = g->verdict == PB_VERDICT_FASTER || g->verdict == PB_VERDICT_SLOWER;
-    snprintf(buf, size, "%s%s%s, %s (%s)", decided ? "" : pb_verdict_words(g->verdict), decided ? "" : ": ", speed,
+    snprintf(buf, size, "%s%s%s, %s (%s)", decided ? "" : pb_compare_verdict_words(g->verdict), decided ? "" : ": ", speed,
              ci, count);
 }
 
@@ -535,7 +478,7 @@ static void pb_write_answer(const pb_comparison *cmp, int markdown, FILE *out, i
             fputc('\n', out);
     }
     for (int i = 0; i < cmp->ngroups; i++) {
-        int w = pb_width(pb_role_plain(cmp->groups[i].role).label);
+        int w = pb_width(pb_compare_role_label(cmp->groups[i].role));
         label = w > label ? w : label;
     }
     for (int i = 0; i < cmp->ngroups; i++) {
@@ -543,9 +486,9 @@ static void pb_write_answer(const pb_comparison *cmp, int markdown, FILE *out, i
         char first[64], rest[64];
         pb_answer_role(cmp, g, text, sizeof text);
         if (markdown)
-            snprintf(first, sizeof first, "- **%s**: ", pb_role_plain(g->role).label);
+            snprintf(first, sizeof first, "- **%s**: ", pb_compare_role_label(g->role));
         else
-            snprintf(first, sizeof first, "%s%-*s  ", item, label, pb_role_plain(g->role).label);
+            snprintf(first, sizeof first, "%s%-*s  ", item, label, pb_compare_role_label(g->role));
         snprintf(rest, sizeof rest, "%*s", markdown ? 2 : label + 4, "");
         pb_text_wrap(out, width, first, rest, text);
         uncertain |= g->verdict == PB_VERDICT_UNCERTAIN;
@@ -584,8 +527,8 @@ static void pb_cases_table(const pb_comparison *cmp, pb_table *t, int width)
         pb_fmt_threads(threads, sizeof threads, c);
         pb_fmt_measure(ma, sizeof ma, c->a, c->rate_a, c->median_a);
         pb_fmt_measure(mb, sizeof mb, c->b, c->rate_b, c->median_b);
-        pb_fmt_speed(speed, sizeof speed, c->ratio);
-        pb_fmt_interval(ci, sizeof ci, c->ratio, c->ci_low, c->ci_high);
+        pb_compare_speed_text(c->ratio, speed, sizeof speed);
+        pb_compare_interval_text(c->ratio, c->ci_low, c->ci_high, ci, sizeof ci);
         pb_fmt_p(p, sizeof p, c->p_value);
         pb_fmt_verdict(verdict, sizeof verdict, c);
         pb_table_row(t, (int)c->verdict, c->a->workload, size, c->a->precision, c->a->role, backend, threads, ma, mb,
@@ -602,9 +545,9 @@ static void pb_roles_table(const pb_comparison *cmp, pb_table *t)
         const pb_compare_group *g = &cmp->groups[i];
         char n[16], speed[32], ci[48];
         snprintf(n, sizeof n, "%d", g->ncases);
-        pb_fmt_speed(speed, sizeof speed, g->geomean);
-        pb_fmt_interval(ci, sizeof ci, g->geomean, g->ci_low, g->ci_high);
-        pb_table_row(t, (int)g->verdict, g->role, n, speed, ci, pb_verdict_words(g->verdict));
+        pb_compare_speed_text(g->geomean, speed, sizeof speed);
+        pb_compare_interval_text(g->geomean, g->ci_low, g->ci_high, ci, sizeof ci);
+        pb_table_row(t, (int)g->verdict, g->role, n, speed, ci, pb_compare_verdict_words(g->verdict));
     }
 }
 

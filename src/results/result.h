@@ -25,6 +25,10 @@ typedef enum pb_case_status {
 const char *pb_case_status_name(pb_case_status status); /* "ok", "failed", "unsupported", "skipped" */
 int pb_case_status_parse(const char *name, pb_case_status *out);
 
+/* The largest believable rate (GFLOP/s, GB/s, ...) in a result file, stored or recomputed from its
+ * samples, and of a ceiling: beyond it a file is corrupted or hand-edited. */
+#define PB_RESULT_MAX_RATE 1e12
+
 typedef struct pb_result {
     char workload[24];
     char backend[24];

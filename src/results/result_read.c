@@ -121,7 +121,7 @@ static int pb_map_double(pb_mapper *m, const pb_json_value *v, const char *where
     if (f->check == PB_CHECK_TIME && t != 0 && !pb_plausible_seconds(t))
         return pb_map_fail(m, v, where, f->key, "%g s is not a believable time (expected between %g and %g seconds)",
                            t, PB_SCHEMA_MIN_SECONDS, PB_SCHEMA_MAX_SECONDS);
-    if (f->check == PB_CHECK_RATE && (t < 0 || t > PB_SCHEMA_MAX_RATE))
+    if (f->check == PB_CHECK_RATE && (t < 0 || t > PB_RESULT_MAX_RATE))
         return pb_map_fail(m, v, where, f->key, "%g is not a believable rate", t);
     *dst = t;
     return 1;

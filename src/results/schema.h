@@ -47,13 +47,12 @@ enum {
 typedef enum pb_field_check {
     PB_CHECK_NONE,
     PB_CHECK_TIME,          /* 0 (not measured), null, or a believable time per launch */
-    PB_CHECK_RATE           /* null, or within [0, PB_SCHEMA_MAX_RATE] */
+    PB_CHECK_RATE           /* null, or within [0, PB_RESULT_MAX_RATE] */
 } pb_field_check;
 
 /* Bounds of a believable time per launch: outside them is a corrupted or hand-edited file. */
 #define PB_SCHEMA_MIN_SECONDS 1e-9
 #define PB_SCHEMA_MAX_SECONDS 86400.0
-#define PB_SCHEMA_MAX_RATE 1e12
 
 typedef struct pb_schema pb_schema;
 
