@@ -147,12 +147,12 @@ static void pb_summary_cpu(const pb_resultset *set, pb_summary_buf *b)
                         pb_summary_bound(worst_wl));
 }
 
-/* Whether two results belong to the same device or library line: backend, role, device, impl,
- * precision and threads alike. */
+/* Whether two results belong to the same device or library line: backend, role, device, impl and
+ * threads alike. Precision is not: histogram (u32) counts on the same device as the fp32 cases. */
 static int pb_summary_same_group(const pb_result *a, const pb_result *b)
 {
     return strcmp(a->backend, b->backend) == 0 && strcmp(a->role, b->role) == 0 && a->device == b->device &&
-           strcmp(a->impl, b->impl) == 0 && strcmp(a->precision, b->precision) == 0 && a->threads == b->threads;
+           strcmp(a->impl, b->impl) == 0 && a->threads == b->threads;
 }
 
 /* Roles that stand against all cores: the GPU, the vendor libraries (a CPU library only on as many
