@@ -135,7 +135,26 @@ static void test_golden_nogpu(void) { golden("laptop-nogpu"); }
 static void test_golden_noisy(void) { golden("noisy"); }
 static void test_golden_tiny(void) { golden("tiny"); }
 
+/* A device measured in two precisions (histogram counts u32) is one line, not one per precision. */
+static void test_one_line_per_device(void)
+{
+    pb_resultset set;
+    pb_resultset_init(&set);
+    add(&set, "triad", "cpu", "cpu-all", 2, 10);
+    add(&set, "histogram", "cpu", "cpu-all", 2, 4);
+    add(&set, "triad", "opencl", "opencl-cpu", 0, 5);
+    pb_result *h = add(&set, "histogram", "opencl", "opencl-cpu", 0, 1);
+    snprintf(h->precision, sizeof h->precision, "u32");
+    char text[4096];
+    pb_summary_text(&set, 10, text, sizeof text);
+    const char *first = strstr(text, "OpenCL on a CPU device");
+    CHECK_MSG(first && !strstr(first + 1, "OpenCL on a CPU device"), "%s", text);
+    CHECK_MSG(strstr(text, "geometric mean over 2 workloads") != NULL, "%s", text);
+    pb_resultset_free(&set);
+}
+
 static const pbtest_case cases[] = {
+    { "one line per device", test_one_line_per_device },
     { "bound and duration", test_bound_and_duration },
     { "cpu and gpu lines", test_cpu_and_gpu_lines },
     { "tiny and failed", test_tiny_and_failed },
