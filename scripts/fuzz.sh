@@ -23,7 +23,7 @@ PLATFORM_DEFS=-D_GNU_SOURCE
 [ "$(uname -s)" = Darwin ] && PLATFORM_DEFS=-D_DARWIN_C_SOURCE
 "$CLANG" -std=c11 -g -O1 -ffp-contract=off $PLATFORM_DEFS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -o "$OUT/fuzz_json_read" fuzz/fuzz_json_read.c src/results/*.c src/report/*.c \
-    src/core/status.c src/core/role.c src/core/buildinfo.c src/core/text.c \
+    src/core/status.c src/core/role.c src/core/buildinfo.c src/core/text.c src/core/atomic_file.c \
     src/core/device.c src/core/stats.c src/core/machstate.c src/core/machstate_macos.c src/core/timer.c -lm || exit 2
 cp fuzz/corpus/* "$OUT/corpus/"
 echo "fuzz: running fuzz_json_read for ${SECONDS_TO_RUN}s"

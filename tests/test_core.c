@@ -1,14 +1,17 @@
 /* Tests of the core: statistics, the thread pool, option parsing and the runner: on its own
  * through pb_runner_ops, and as `parbench` drives it (src/cli/measure.c) with a small fake backend
  * whose correctness and speed the test controls; the plan walk that run and selftest share. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../src/cli/cli.h"
 #include "../src/cli/measure.h"
 #include "../src/cli/opts.h"
 #include "../src/cli/plan_walk.h"
+#include "../src/core/atomic_file.h"
 #include "../src/core/buildinfo.h"
 #include "../src/core/pool.h"
 #include "../src/core/runner.h"
@@ -550,7 +553,50 @@ static void test_build_timing_caveat(void)
     CHECK(pb_build_timing_caveat("-O3 -O1") != NULL);
 }
 
+/* The text of `path` (at most size - 1 bytes), "" when it cannot be read. */
+static const char *slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+/* A file is replaced whole or not at all: a commit replaces it, a failed commit or a discard leaves
+ * the old text and no temporary file, a directory is refused. */
+static void test_atomic_file(void)
+{
+    char dir[] = "/tmp/pbtest-atomic-XXXXXX", path[64], buf[64];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    pb_atomic_file f;
+    CHECK(pb_atomic_open(&f, path) == 0);
+    fputs("first", f.out);
+    CHECK(pb_atomic_commit(&f, 0) == 0);
+    CHECK_STR(slurp(path, buf, sizeof buf), "first");
+    CHECK(pb_atomic_open(&f, path) == 0);
+    fputs("half of the seco", f.out);
+    CHECK(pb_atomic_commit(&f, EIO) == EIO); /* the caller's write failed */
+    CHECK_STR(slurp(path, buf, sizeof buf), "first");
+    CHECK(access(f.tmp, F_OK) != 0);
+    CHECK(pb_atomic_open(&f, path) == 0);
+    fputs("interrupted", f.out);
+    pb_atomic_discard(&f);
+    pb_atomic_discard(&f); /* twice is harmless */
+    CHECK_STR(slurp(path, buf, sizeof buf), "first");
+    CHECK(access(f.tmp, F_OK) != 0);
+    CHECK(pb_atomic_open(&f, dir) == EISDIR);
+    snprintf(path, sizeof path, "%s/none/out.txt", dir);
+    CHECK(pb_atomic_open(&f, path) == ENOENT);
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    remove(path);
+    rmdir(dir);
+}
+
 static const pbtest_case tests[] = {
+    { "atomic file", test_atomic_file },
     { "build_timing_caveat", test_build_timing_caveat },
     { "stats_summary", test_stats_summary },
     { "pool_runs_every_index_once", test_pool_runs_every_index_once },

@@ -18,28 +18,22 @@ pb_status pb_report_open(pb_report_file *f, const char *path, pb_msg *why)
     memset(f, 0, sizeof *f);
     if (!path[0])
         return pb_msg_set(why, PB_ERR_USAGE, "--report needs a file name, e.g. --report selftest.md");
-    if (strlen(path) >= sizeof f->path)
+    if (strlen(path) >= sizeof f->file.path)
         return pb_msg_set(why, PB_ERR_USAGE, "the report path is too long (at most %zu characters)",
-                          sizeof f->path - 1);
+                          sizeof f->file.path - 1);
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return pb_msg_set(why, PB_ERR_USAGE, "cannot write the report to '%s': it is a directory; name a file in it, "
                           "e.g. %s/selftest.md", path, path);
-    pb_strlcpy(f->path, path, sizeof f->path);
-    snprintf(f->tmp, sizeof f->tmp, "%s.tmp%ld", path, (long)getpid());
-    f->out = fopen(f->tmp, "wx");
-    if (!f->out)
+    int err = pb_atomic_open(&f->file, path);
+    if (err != 0)
         return pb_msg_set(why, PB_ERR_USAGE, "cannot write the report to '%s': %s; choose a path in a directory "
-                          "you can write to", path, strerror(errno));
+                          "you can write to", path, strerror(err));
     return PB_OK;
 }
 
 void pb_report_discard(pb_report_file *f)
 {
-    if (f->out) {
-        fclose(f->out);
-        f->out = NULL;
-        remove(f->tmp);
-    }
+    pb_atomic_discard(&f->file);
 }
 
 /* A table cell: '|' escaped and line breaks flattened, so any text stays in its cell. */
@@ -192,7 +186,7 @@ static void pb_report_cases(FILE *out, const pb_resultset *set, const char *cons
 pb_status pb_report_write(pb_report_file *f, const pb_session *session, const pb_resultset *set,
                           const char *const *who, pb_msg *why)
 {
-    FILE *out = f->out;
+    FILE *out = f->file.out;
     fprintf(out, "# parbench selftest report\n\nparbench %s, %s. Attach this file to an issue in parbench's "
                  "tracker; messages printed to the terminal during the selftest (a compiler's full log, for one) "
                  "are not in it, so paste those too.\n\n",
@@ -201,13 +195,8 @@ pb_status pb_report_write(pb_report_file *f, const pb_session *session, const pb
     pb_report_machine(out, &set->machine);
     pb_report_backends(out, session);
     pb_report_cases(out, set, who);
-    int failed = ferror(out);
-    failed |= fclose(out) != 0;
-    f->out = NULL;
-    if (failed || rename(f->tmp, f->path) != 0) {
-        int err = errno;
-        remove(f->tmp);
-        return pb_msg_set(why, PB_ERR_IO, "writing the report to '%s' failed: %s", f->path, strerror(err));
-    }
+    int err = pb_atomic_commit(&f->file, ferror(out) ? EIO : 0);
+    if (err != 0)
+        return pb_msg_set(why, PB_ERR_IO, "writing the report to '%s' failed: %s", f->file.path, strerror(err));
     return PB_OK;
 }

@@ -5,15 +5,14 @@
 
 #include <stdio.h>
 
+#include "../core/atomic_file.h"
 #include "../results/result.h"
 #include "session.h"
 
 /* The report is written to a temporary file beside the target and renamed over it at the end, so
  * a reader never sees half a report. Opening checks the path before anything runs. */
 typedef struct pb_report_file {
-    char path[1024];
-    char tmp[1040];
-    FILE *out;
+    pb_atomic_file file;
 } pb_report_file;
 
 /* Creates the temporary file. On failure (*why says what was wrong and what to do) nothing exists. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/atomic_file.h"
 #include "../core/text.h"
 #include "../results/json_read.h"
 #include "compare.h"
@@ -21,20 +22,30 @@ static int pb_use_color(FILE *out)
  * 0 (no limit) for --wide. */
 static int pb_compare_width(int wide) { return wide ? 0 : pb_text_columns(PB_COMPARE_WIDTH); }
 
-/* Writes the comparisons to `output` (NULL: standard output); an unwritable -o is bad usage. */
+/* Writes the comparisons to `output` (NULL: standard output), whole or not at all; an unwritable
+ * -o is bad usage. */
 static pb_status pb_compare_output(const pb_comparison *cmps, int n, pb_compare_format format, int width,
                                    const char *output, pb_msg *msg)
 {
-    FILE *out = output ? fopen(output, "w") : stdout;
-    if (!out)
+    if (!output) {
+        pb_status st = pb_compare_write_width(cmps, n, format, pb_use_color(stdout), width, stdout, msg);
+        if (fflush(stdout) != 0 && st == PB_OK)
+            st = pb_msg_set(msg, PB_ERR_IO, "could not write the comparison: %s", strerror(errno));
+        return st;
+    }
+    pb_atomic_file f;
+    int err = pb_atomic_open(&f, output);
+    if (err != 0)
         return pb_msg_set(msg, PB_ERR_USAGE, "cannot write '%s': %s; check the directory exists and is writable",
-                          output, strerror(errno));
-    pb_status st = pb_compare_write_width(cmps, n, format, pb_use_color(out), width, out, msg);
-    if (fflush(out) != 0 && st == PB_OK)
-        st = pb_msg_set(msg, PB_ERR_IO, "could not write the comparison: %s", strerror(errno));
-    if (out != stdout && fclose(out) != 0 && st == PB_OK)
-        st = pb_msg_set(msg, PB_ERR_IO, "could not write '%s': %s", output, strerror(errno));
-    return st;
+                          output, strerror(err));
+    pb_status st = pb_compare_write_width(cmps, n, format, 0, width, f.out, msg);
+    if (st != PB_OK) {
+        pb_atomic_discard(&f);
+        return st;
+    }
+    if ((err = pb_atomic_commit(&f, 0)) != 0)
+        return pb_msg_set(msg, PB_ERR_IO, "could not write '%s': %s", output, strerror(err));
+    return PB_OK;
 }
 
 pb_status pb_compare_files(const char *const *files, int nfiles, pb_compare_format format, double threshold,

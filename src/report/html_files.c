@@ -6,33 +6,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/atomic_file.h"
 #include "../results/json_read.h"
 #include "html.h"
 
-/* Writes the page to "OUTPUT.tmp.PID" and renames it to `output`; removes the temporary file on any
- * failure, so `output` is either the whole page or untouched. */
+/* Writes the page through a temporary file (core/atomic_file.h): `output` is either the whole page
+ * or untouched. */
 static pb_status pb_html_write_atomic(const pb_html *page, const char *output, pb_msg *msg)
 {
-    char tmp[4200];
-    int n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", output, (long)getpid());
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        return pb_msg_set(msg, PB_ERR_USAGE, "the output path is too long: '%.80s...'", output);
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
+    pb_atomic_file f;
+    int err = pb_atomic_open(&f, output);
+    if (err != 0)
         return pb_msg_set(msg, PB_ERR_USAGE, "cannot write '%s': %s; check the directory exists and is writable, "
                           "or choose another path with -o",
-                          output, strerror(errno));
-    int err = 0;
-    if (fwrite(page->data, 1, page->len, f) != page->len || fflush(f) != 0)
+                          output, strerror(err));
+    if (fwrite(page->data, 1, page->len, f.out) != page->len)
         err = errno ? errno : EIO;
-    if (fclose(f) != 0 && err == 0)
-        err = errno;
-    if (err == 0 && rename(tmp, output) != 0)
-        err = errno;
-    if (err != 0) {
-        remove(tmp);
+    if ((err = pb_atomic_commit(&f, err)) != 0)
         return pb_msg_set(msg, PB_ERR_IO, "could not write '%s': %s", output, strerror(err));
-    }
     return PB_OK;
 }
 

@@ -4,13 +4,12 @@
 #include "json_write.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "../core/atomic_file.h"
 #include "schema.h"
 #include "utf8.h"
 
@@ -336,29 +335,6 @@ pb_status pb_json_write_resultset_stream(const pb_resultset *set, FILE *out, pb_
     return pb_json_writer_finish(&w, msg);
 }
 
-/* Best effort: makes the rename itself durable. A failure here loses nothing already written. */
-static void pb_sync_parent_dir(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash) {
-        pb_strlcpy(dir, ".", sizeof dir);
-    } else {
-        size_t len = (size_t)(slash - path);
-        if (len == 0)
-            len = 1; /* the root directory */
-        if (len >= sizeof dir)
-            return;
-        memcpy(dir, path, len);
-        dir[len] = '\0';
-    }
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
 static pb_status pb_write_error(const char *path, int err, pb_msg *msg)
 {
     return pb_msg_set(msg, PB_ERR_IO,
@@ -369,30 +345,15 @@ static pb_status pb_write_error(const char *path, int err, pb_msg *msg)
 
 pb_status pb_json_write_resultset(const pb_resultset *set, const char *path, pb_msg *msg)
 {
-    char tmp[4200];
-    int n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        return pb_write_error(path, ENAMETOOLONG, msg);
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return pb_write_error(path, errno, msg);
-
+    pb_atomic_file f;
+    int err = pb_atomic_open(&f, path);
+    if (err != 0)
+        return pb_write_error(path, err, msg);
     pb_msg ignored;
     errno = 0;
-    pb_status st = pb_json_write_resultset_stream(set, f, &ignored);
-    int err = 0;
-    if (st != PB_OK)
+    if (pb_json_write_resultset_stream(set, f.out, &ignored) != PB_OK)
         err = errno ? errno : EIO;
-    else if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-        err = errno;
-    if (fclose(f) != 0 && err == 0)
-        err = errno;
-    if (err == 0 && rename(tmp, path) != 0)
-        err = errno;
-    if (err != 0) {
-        remove(tmp);
+    if ((err = pb_atomic_commit(&f, err)) != 0)
         return pb_write_error(path, err, msg);
-    }
-    pb_sync_parent_dir(path);
     return PB_OK;
 }
