@@ -73,6 +73,16 @@ static void test_online_cpus_within_logical(void)
     int online = pb_fingerprint_online_cpus();
     CHECK(online >= 1);
     CHECK_MSG(online <= m.logical_cores, "online %d > logical %d", online, m.logical_cores);
+    /* The machine records what the run may use; its text names it only when it is fewer. */
+    CHECK(m.usable_cpus == online);
+    char buf[32];
+    m.logical_cores = 12;
+    m.usable_cpus = 4;
+    CHECK_STR(pb_machine_usable_text(&m, buf, sizeof buf), ", 4 usable");
+    m.usable_cpus = 12;
+    CHECK_STR(pb_machine_usable_text(&m, buf, sizeof buf), "");
+    m.usable_cpus = 0; /* an older file: unknown */
+    CHECK_STR(pb_machine_usable_text(&m, buf, sizeof buf), "");
 }
 
 static void test_cpuinfo_fields(void)

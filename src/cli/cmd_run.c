@@ -475,8 +475,10 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     pb_run_options(&cfg, pool, &ro);
     set.min_rounds = ro.min_rounds;
     set.max_rounds = ro.max_rounds;
-    printf("parbench %s on %s (%s, %d logical cores), preset %s, %d cases in %d to %d rounds\n", pb_build_version(),
-           set.machine.label, set.machine.cpu_model, set.machine.logical_cores, set.preset, plan->n, ro.min_rounds,
+    char usable[32];
+    printf("parbench %s on %s (%s, %d logical cores%s), preset %s, %d cases in %d to %d rounds\n",
+           pb_build_version(), set.machine.label, set.machine.cpu_model, set.machine.logical_cores,
+           pb_machine_usable_text(&set.machine, usable, sizeof usable), set.preset, plan->n, ro.min_rounds,
            ro.max_rounds);
     const char *caveat = pb_build_timing_caveat(pb_build_cflags());
     if (caveat)

@@ -585,6 +585,7 @@ void pb_fingerprint_read(pb_machine *out)
     pb_strlcpy(out->label, out->hostname, sizeof out->label);
     long logical = sysconf(_SC_NPROCESSORS_ONLN);
     out->logical_cores = logical > 0 ? (int)logical : 1;
+    out->usable_cpus = pb_fingerprint_online_cpus();
 #if defined(__linux__)
     pb_fp_read_linux(out);
 #elif defined(__APPLE__)
@@ -594,6 +595,15 @@ void pb_fingerprint_read(pb_machine *out)
         out->physical_cores = out->logical_cores;
     if (!out->cpu_model[0])
         pb_strlcpy(out->cpu_model, out->arch[0] ? out->arch : "unknown", sizeof out->cpu_model);
+}
+
+const char *pb_machine_usable_text(const pb_machine *m, char *buf, size_t size)
+{
+    if (m->usable_cpus > 0 && m->usable_cpus < m->logical_cores)
+        snprintf(buf, size, ", %d usable", m->usable_cpus);
+    else if (size)
+        buf[0] = '\0';
+    return buf;
 }
 
 int pb_fingerprint_online_cpus(void)

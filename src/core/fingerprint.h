@@ -54,6 +54,8 @@ typedef struct pb_machine {
     char cpu_model[128];
     int logical_cores;
     int physical_cores;
+    int usable_cpus;        /* logical CPUs this process may run on (fewer under taskset or a cpuset):
+                             * what "all cores" means in the run; 0 when unknown (older files) */
     pb_perf_level perf_levels[PB_MAX_PERF_LEVELS];
     int nperf_levels;
     char simd[256];         /* space-separated feature list: "sse4.2 avx2 fma avx512f ..." / "neon ..." */
@@ -67,6 +69,10 @@ typedef struct pb_machine {
     char gpu_name[128];
     int gpu_cores;
 } pb_machine;
+
+/* ", 1 usable" when the run could use fewer logical CPUs than the machine has (taskset, a cpuset),
+ * else "": for every line that names the machine's cores. Returns buf. */
+const char *pb_machine_usable_text(const pb_machine *m, char *buf, size_t size);
 
 /* Fills `out` for the running machine. Never fails: unreadable facts stay unknown. */
 void pb_fingerprint_read(pb_machine *out);

@@ -134,10 +134,11 @@ static void pb_fmt_size(char *buf, size_t size, const pb_result *r, int width)
 static void pb_fmt_machine(char *buf, size_t size, const pb_resultset *set, const char *file)
 {
     const pb_machine *m = &set->machine;
-    snprintf(buf, size, "%s (%s): %s, %d thread%s, %s %s; %s preset, parbench %s",
+    char usable[32];
+    snprintf(buf, size, "%s (%s): %s, %d thread%s%s, %s %s; %s preset, parbench %s",
              m->label[0] ? m->label : "unlabelled", file, m->cpu_model[0] ? m->cpu_model : "unknown CPU",
-             m->logical_cores, m->logical_cores == 1 ? "" : "s", m->os, m->arch, set->preset[0] ? set->preset : "unknown",
-             set->tool_version[0] ? set->tool_version : "unknown");
+             m->logical_cores, m->logical_cores == 1 ? "" : "s", pb_machine_usable_text(m, usable, sizeof usable), m->os,
+             m->arch, set->preset[0] ? set->preset : "unknown", set->tool_version[0] ? set->tool_version : "unknown");
 }
 
 /* ---- tables ---------------------------------------------------------------------------------- */

@@ -12,7 +12,9 @@ static void pb_cell_file(const pb_html_file *f, char *b, size_t n) { snprintf(b,
 static void pb_cell_cores(const pb_html_file *f, char *b, size_t n)
 {
     const pb_machine *m = &f->set->machine;
-    size_t used = (size_t)snprintf(b, n, "%d physical, %d logical", m->physical_cores, m->logical_cores);
+    char usable[32];
+    size_t used = (size_t)snprintf(b, n, "%d physical, %d logical%s", m->physical_cores, m->logical_cores,
+                                   pb_machine_usable_text(m, usable, sizeof usable));
     for (int i = 0; i < m->nperf_levels && used < n; i++)
         used += (size_t)snprintf(b + used, n - used, "%s%d %s", i ? " + " : " (", m->perf_levels[i].cores,
                                  m->perf_levels[i].name);

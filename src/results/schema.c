@@ -107,6 +107,7 @@ static const pb_field pb_cpu_fields[] = {
     F(pb_machine, "model", PB_FIELD_STRING, cpu_model, 0, 1),
     F(pb_machine, "logical_cores", PB_FIELD_INT, logical_cores, 0, 1),
     F(pb_machine, "physical_cores", PB_FIELD_INT, physical_cores, 0, 1),
+    F(pb_machine, "usable_cpus", PB_FIELD_INT, usable_cpus, 0, 2),
     F_ARRAY(pb_machine, "perf_levels", PB_FIELD_PERF_LEVELS, perf_levels, nperf_levels, 0, 1, &pb_schema_perf_level),
     F(pb_machine, "simd", PB_FIELD_STRING, simd, 0, 1),
     F(pb_machine, "l1d_bytes", PB_FIELD_I64, l1d_bytes, 0, 1),
