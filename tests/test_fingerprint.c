@@ -1,6 +1,7 @@
 /* The machine fingerprint: the live reading is sane here, and the /proc and /sys parsers give the
  * right answers on canned text from x86, arm64 and hybrid machines. */
 #include "../src/core/fingerprint_internal.h"
+#include "../src/results/result.h"
 #include "pbtest.h"
 
 #include <ftw.h>

@@ -597,15 +597,6 @@ void pb_fingerprint_read(pb_machine *out)
         pb_strlcpy(out->cpu_model, out->arch[0] ? out->arch : "unknown", sizeof out->cpu_model);
 }
 
-const char *pb_machine_usable_text(const pb_machine *m, char *buf, size_t size)
-{
-    if (m->usable_cpus > 0 && m->usable_cpus < m->logical_cores)
-        snprintf(buf, size, ", %d usable", m->usable_cpus);
-    else if (size)
-        buf[0] = '\0';
-    return buf;
-}
-
 int pb_fingerprint_online_cpus(void)
 {
 #if defined(__linux__)

@@ -70,10 +70,6 @@ typedef struct pb_machine {
     int gpu_cores;
 } pb_machine;
 
-/* ", 1 usable" when the run could use fewer logical CPUs than the machine has (taskset, a cpuset),
- * else "": for every line that names the machine's cores. Returns buf. */
-const char *pb_machine_usable_text(const pb_machine *m, char *buf, size_t size);
-
 /* Fills `out` for the running machine. Never fails: unreadable facts stay unknown. */
 void pb_fingerprint_read(pb_machine *out);
 

@@ -301,3 +301,12 @@ int pb_resultset_drift(const pb_resultset *set, double *drift, int *df)
     *df = n >= 3 ? n - 1 : 0;
     return n >= 3;
 }
+
+const char *pb_machine_usable_text(const pb_machine *m, char *buf, size_t size)
+{
+    if (m->usable_cpus > 0 && m->usable_cpus < m->logical_cores)
+        snprintf(buf, size, ", %d usable", m->usable_cpus);
+    else if (size)
+        buf[0] = '\0';
+    return buf;
+}

@@ -128,6 +128,10 @@ pb_status pb_result_set_other_clock(pb_result *r, const double *samples, int n, 
 /* Copies n round states into an array owned by the result. */
 pb_status pb_result_set_round_states(pb_result *r, const pb_round_state *states, int n, pb_msg *msg);
 
+/* ", 1 usable" when the run could use fewer logical CPUs than the machine has (taskset, a cpuset),
+ * else "": for every line that names the machine's cores. Returns buf. */
+const char *pb_machine_usable_text(const pb_machine *m, char *buf, size_t size);
+
 /* 1 when two results describe the same case: workload, backend, device, role, threads,
  * precision, implementation and size. */
 int pb_result_same_case(const pb_result *a, const pb_result *b);
