@@ -272,15 +272,6 @@ static pb_status run_fake(int mode, pb_result *r, int interrupt_after)
     return st;
 }
 
-static void free_result(pb_result *r)
-{
-    free(r->samples_s);
-    free(r->sample_rounds);
-    free(r->round_states);
-    free(r->other_clock_s);
-    free(r->e2e_samples_s);
-}
-
 static void test_runner_measures_a_correct_case(void)
 {
     pb_result r;
@@ -311,7 +302,7 @@ static void test_runner_measures_a_correct_case(void)
         CHECK_MSG(seen[k], "round %d has no sample", k);
     CHECK(strcmp(r.rounds_stop, "settled") == 0 || strcmp(r.rounds_stop, "round-cap") == 0);
     CHECK(r.round_states && r.round_states[0].seconds > 0);
-    free_result(&r);
+    pb_result_free_owned(&r);
 }
 
 /* Device timers are cross-checked with the host clock around every batch (issue 11): one in the
@@ -325,16 +316,16 @@ static void test_runner_checks_device_timers(void)
     CHECK_STR(r.timer, "host");
     CHECK_MSG(strstr(r.timer_note, "less than the host clock") != NULL, "%s", r.timer_note);
     CHECK(r.nother_clock == r.nsamples && r.other_clock_s && r.other_clock_s[0] < r.samples_s[0] / 20);
-    free_result(&r);
+    pb_result_free_owned(&r);
     CHECK(run_fake(4, &r, 0) == PB_OK);
     CHECK_STR(r.timer, "host");
     CHECK_MSG(strstr(r.timer_note, "the host clock saw take") != NULL, "%s", r.timer_note);
-    free_result(&r);
+    pb_result_free_owned(&r);
     CHECK(run_fake(5, &r, 0) == PB_OK);
     CHECK_STR(r.timer, "device");
     CHECK(r.timer_note[0] == '\0');
     CHECK(r.nother_clock == r.nsamples && r.other_clock_s && r.other_clock_s[0] >= r.samples_s[0]);
-    free_result(&r);
+    pb_result_free_owned(&r);
 }
 
 /* The stopping rule: rounds that agree stop at the minimum; rounds that disagree go on to the cap. */
@@ -378,7 +369,7 @@ static void test_runner_reports_a_wrong_result_as_failed(void)
     CHECK(r.has_check && !r.check.ok && r.check.bad >= 1);
     CHECK(strstr(r.reason, "wrong result") != NULL);
     CHECK(r.nsamples == 0); /* a wrong answer is never timed as a win */
-    free_result(&r);
+    pb_result_free_owned(&r);
 }
 
 static void test_runner_reports_a_launch_error(void)
@@ -387,7 +378,7 @@ static void test_runner_reports_a_launch_error(void)
     CHECK(run_fake(2, &r, 0) == PB_OK);
     CHECK(r.status == PB_CASE_FAILED);
     CHECK(strstr(r.reason, "fake launch error") != NULL);
-    free_result(&r);
+    pb_result_free_owned(&r);
 }
 
 static void test_runner_stops_when_interrupted(void)
@@ -396,7 +387,7 @@ static void test_runner_stops_when_interrupted(void)
     CHECK(run_fake(0, &r, 3) == PB_ERR_INTERRUPTED);
     CHECK(r.status == PB_CASE_SKIPPED);
     CHECK(strstr(r.reason, "interrupted") != NULL);
-    free_result(&r);
+    pb_result_free_owned(&r);
 }
 
 /* The runner on its own, as the core sees a case: a fake behind pb_runner_ops whose launches

@@ -113,15 +113,6 @@ static void test_runner_sums_the_timed_batches(void)
 
 /* ---- OpenCL on PoCL at the tiny preset ------------------------------------------------------ */
 
-static void free_result(pb_result *r)
-{
-    free(r->samples_s);
-    free(r->sample_rounds);
-    free(r->round_states);
-    free(r->other_clock_s);
-    free(r->e2e_samples_s);
-}
-
 /* The backend reports a batch only after one ran, with busy <= span. */
 static void test_opencl_reports_each_batch(void)
 {
@@ -190,7 +181,7 @@ static void test_opencl_tiny_cases_record_the_batch(void)
         fprintf(stderr, "  %s tiny on %s: kernels %.3g us of %.3g us per launch (idle %.0f%%)%s\n", wl->name,
                 r.device_name, r.batch_busy_s * 1e6, r.batch_span_s * 1e6,
                 100 * pb_runner_idle_share(r.batch_busy_s, r.batch_span_s), r.launch_bound ? ": launch-bound" : "");
-        free_result(&r);
+        pb_result_free_owned(&r);
         pb_problem_destroy(&problem);
     }
     backend->shutdown(ctx);

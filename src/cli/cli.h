@@ -102,8 +102,11 @@ void pb_cli_utc_now(char *iso, size_t iso_size, char *stamp, size_t stamp_size);
  * safe for a file name) and checks, before anything is measured, that it can be written. */
 pb_status pb_cli_output_path(const char *output, const char *label, const char *stamp, char *path, size_t size,
                              pb_msg *msg);
-/* The result file's build fields (version, compiler, flags, backends) from this build. */
-void pb_cli_fill_build(pb_resultset *set);
+/* The result file's build fields (version, compiler, flags, backends) from this build, and the command
+ * line: "parbench COMMAND ARGV...". */
+void pb_cli_fill_build(pb_resultset *set, const char *command, int argc, char **argv);
+/* The running machine's facts, labelled `label` (NULL: its host name, else "machine"). */
+void pb_cli_read_machine(pb_machine *m, const char *label);
 /* One device record per device of every open backend of `session`, with its facts. */
 void pb_cli_record_devices(pb_resultset *set, const pb_session *session);
 

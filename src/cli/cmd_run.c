@@ -258,24 +258,30 @@ pb_status pb_cli_output_path(const char *output, const char *label, const char *
     return PB_OK;
 }
 
-void pb_cli_fill_build(pb_resultset *set)
+void pb_cli_fill_build(pb_resultset *set, const char *command, int argc, char **argv)
 {
     pb_strlcpy(set->tool_version, pb_build_version(), sizeof set->tool_version);
     pb_strlcpy(set->compiler, pb_build_compiler(), sizeof set->compiler);
     pb_strlcpy(set->cflags, pb_build_cflags(), sizeof set->cflags);
     pb_strlcpy(set->backends_built, pb_build_backends(), sizeof set->backends_built);
+    size_t len = (size_t)snprintf(set->command, sizeof set->command, "parbench %s", command);
+    for (int i = 0; i < argc && len < sizeof set->command; i++)
+        len += (size_t)snprintf(set->command + len, sizeof set->command - len, " %s", argv[i]);
+}
+
+void pb_cli_read_machine(pb_machine *m, const char *label)
+{
+    pb_fingerprint_read(m);
+    pb_strlcpy(m->label, label ? label : m->hostname[0] ? m->hostname : "machine", sizeof m->label);
 }
 
 static void pb_run_fill_header(pb_resultset *set, const pb_run_config *cfg, int argc, char **argv)
 {
-    pb_cli_fill_build(set);
+    pb_cli_fill_build(set, "run", argc, argv);
     pb_strlcpy(set->preset, pb_preset_name(cfg->preset), sizeof set->preset);
     set->seed = cfg->seed;
     set->min_time_s = cfg->min_time > 0 ? cfg->min_time : pb_preset_min_time[cfg->preset];
     set->shuffle_seed = cfg->order_seed_set ? cfg->order_seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20);
-    size_t len = (size_t)snprintf(set->command, sizeof set->command, "parbench run");
-    for (int i = 0; i < argc && len < sizeof set->command; i++)
-        len += (size_t)snprintf(set->command + len, sizeof set->command - len, " %s", argv[i]);
 }
 
 void pb_cli_utc_now(char *iso, size_t iso_size, char *stamp, size_t stamp_size)
@@ -428,9 +434,8 @@ pb_status pb_cmd_run(int argc, char **argv, pb_msg *msg)
     }
     pb_resultset set;
     pb_resultset_init(&set);
-    pb_fingerprint_read(&set.machine);
-    const char *label = cfg.label ? cfg.label : set.machine.hostname[0] ? set.machine.hostname : "machine";
-    pb_strlcpy(set.machine.label, label, sizeof set.machine.label);
+    pb_cli_read_machine(&set.machine, cfg.label);
+    const char *label = set.machine.label;
     char stamp[32], path[1024] = "";
     pb_cli_utc_now(set.started_at, sizeof set.started_at, stamp, sizeof stamp);
     /* Backend names first: a bad -b must not leave a results/ directory behind. */

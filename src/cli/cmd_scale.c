@@ -1,16 +1,14 @@
 /* `parbench scale`: the cpu backend over 1..all threads through `run`'s own code path (same rounds,
  * verification and result file), then per workload the speed-up, parallel efficiency and an Amdahl
  * fit, read back from the saved result file. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../core/fingerprint.h"
 #include "../results/json_read.h"
+#include "../results/scaling.h"
 #include "cli.h"
 #include "opts.h"
-#include "../results/scaling.h"
 
 enum { OPT_PRESET, OPT_WORKLOADS, OPT_LABEL, OPT_OUTPUT, OPT_HELP };
 
@@ -192,20 +190,16 @@ pb_status pb_cmd_scale(int argc, char **argv, pb_msg *msg)
     char threads[256], path[1024], stamp[32];
     pb_scale_thread_list(threads, sizeof threads);
     pb_cli_utc_now(NULL, 0, stamp, sizeof stamp);
-    if (args.output)
-        pb_strlcpy(path, args.output, sizeof path);
-    else
-        snprintf(path, sizeof path, "results/scale-%s.json", stamp);
-    /* The same checks as run, before a results/ directory is made: a bad preset or workload list. */
+    /* The same checks as run first (a bad preset or workload list), before a results/ directory is
+     * made; then the result path as run decides it, results/scale-<stamp>.json by default. */
     pb_scale_argv a;
     pb_run_config cfg;
     int run_help;
-    pb_scale_build_argv(&args, threads, path, &a);
+    pb_scale_build_argv(&args, threads, args.output ? args.output : "scale.json", &a);
     if ((st = pb_run_parse(a.argc, a.argv, &cfg, &run_help, msg)) != PB_OK)
         return st;
-    if (!args.output && mkdir("results", 0777) != 0 && errno != EEXIST)
-        return pb_msg_set(msg, PB_ERR_USAGE, "cannot create the directory 'results': %s; choose a path with -o",
-                          strerror(errno));
+    if ((st = pb_cli_output_path(args.output, "scale", stamp, path, sizeof path, msg)) != PB_OK)
+        return st;
     printf("parbench scale: the cpu backend on %s threads (parbench run -b cpu -t %s)\n", threads, threads);
     pb_scale_build_argv(&args, threads, path, &a);
     st = pb_cmd_run(a.argc, a.argv, msg);

@@ -228,14 +228,9 @@ static int pb_sweep_workload(const pb_session *session, const pb_sweep_config *c
 
 static void pb_sweep_fill_header(pb_resultset *set, const pb_sweep_config *cfg, int argc, char **argv)
 {
-    pb_cli_fill_build(set);
+    pb_cli_fill_build(set, "sweep", argc, argv);
     pb_strlcpy(set->preset, PB_SWEEP_PRESET, sizeof set->preset);
-    pb_fingerprint_read(&set->machine);
-    const char *label = cfg->label ? cfg->label : set->machine.hostname[0] ? set->machine.hostname : "machine";
-    pb_strlcpy(set->machine.label, label, sizeof set->machine.label);
-    size_t len = (size_t)snprintf(set->command, sizeof set->command, "parbench sweep");
-    for (int i = 0; i < argc && len < sizeof set->command; i++)
-        len += (size_t)snprintf(set->command + len, sizeof set->command - len, " %s", argv[i]);
+    pb_cli_read_machine(&set->machine, cfg->label);
 }
 
 pb_status pb_cmd_sweep(int argc, char **argv, pb_msg *msg)

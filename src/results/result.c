@@ -39,17 +39,27 @@ void pb_resultset_init(pb_resultset *set)
     set->schema_version = PB_SCHEMA_VERSION;
 }
 
+void pb_result_free_owned(pb_result *r)
+{
+    if (!r)
+        return;
+    free(r->samples_s);
+    free(r->sample_rounds);
+    free(r->other_clock_s);
+    free(r->round_states);
+    free(r->e2e_samples_s);
+    r->samples_s = r->other_clock_s = r->e2e_samples_s = NULL;
+    r->sample_rounds = NULL;
+    r->round_states = NULL;
+    r->nsamples = r->nother_clock = r->nround_states = r->ne2e = 0;
+}
+
 void pb_resultset_free(pb_resultset *set)
 {
     if (!set)
         return;
-    for (int i = 0; i < set->nresults; i++) {
-        free(set->results[i].samples_s);
-        free(set->results[i].sample_rounds);
-        free(set->results[i].other_clock_s);
-        free(set->results[i].round_states);
-        free(set->results[i].e2e_samples_s);
-    }
+    for (int i = 0; i < set->nresults; i++)
+        pb_result_free_owned(&set->results[i]);
     free(set->results);
     free(set->devices);
     memset(set, 0, sizeof *set);

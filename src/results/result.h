@@ -117,6 +117,9 @@ typedef struct pb_resultset {
 
 void pb_resultset_init(pb_resultset *set);
 void pb_resultset_free(pb_resultset *set); /* frees owned arrays; accepts NULL */
+/* Frees the arrays one result owns (samples, their rounds, the other clock, round states, end to
+ * end) and empties them; for a result outside a set. Accepts NULL. */
+void pb_result_free_owned(pb_result *r);
 /* Appends a zeroed result and returns it (NULL when out of memory). The set owns its sample arrays. */
 pb_result *pb_resultset_add_result(pb_resultset *set);
 pb_device_record *pb_resultset_add_device(pb_resultset *set);
