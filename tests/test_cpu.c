@@ -381,6 +381,15 @@ static void test_core_type_variants(void)
     pb_role role;
     CHECK(pb_role_parse("cpu-p", &role) && role == PB_ROLE_CPU_P);
     CHECK(pb_role_parse("cpu-e", &role) && role == PB_ROLE_CPU_E);
+    /* Which roles stand on a device, and which of those are a GPU (an OpenCL CPU device is not). */
+    for (int k = 0; k < PB_ROLE_COUNT; k++) {
+        pb_role r = (pb_role)k;
+        int device = r == PB_ROLE_GPU || r == PB_ROLE_LIB_GPU || r == PB_ROLE_DEVICE_CPU;
+        CHECK(pb_role_on_device(r) == device && pb_role_name_on_device(pb_role_name(r)) == device);
+        CHECK(pb_role_is_gpu(r) == (device && r != PB_ROLE_DEVICE_CPU));
+        CHECK(pb_role_name_is_gpu(pb_role_name(r)) == pb_role_is_gpu(r));
+    }
+    CHECK(!pb_role_name_on_device("gpu-ish") && !pb_role_name_is_gpu(""));
 }
 
 /* Runs one verified launch of a tiny triad on variant `v`; 1 when it passed. */

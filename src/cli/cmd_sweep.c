@@ -186,7 +186,7 @@ static int pb_sweep_slot(const pb_session *session, int s, const pb_variant_requ
     for (int v = 0; v < vl.n; v++) {
         const pb_variant *var = &vl.items[v];
         int cpu = var->role == PB_ROLE_CPU_ALL || var->role == PB_ROLE_LIB_CPU;
-        int dev = var->role == PB_ROLE_GPU || var->role == PB_ROLE_LIB_GPU || var->role == PB_ROLE_DEVICE_CPU;
+        int dev = pb_role_on_device(var->role);
         pb_result *r = cpu || dev ? pb_resultset_add_result(set) : NULL;
         if (!r)
             continue;

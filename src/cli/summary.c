@@ -159,8 +159,7 @@ static int pb_summary_same_group(const pb_result *a, const pb_result *b)
  * threads as all cores), a CPU device (PoCL). */
 static int pb_summary_against_all(const pb_result *r)
 {
-    return strcmp(r->role, "gpu") == 0 || strcmp(r->role, "lib-gpu") == 0 || strcmp(r->role, "opencl-cpu") == 0 ||
-           strcmp(r->role, "lib-cpu") == 0;
+    return pb_role_name_on_device(r->role) || strcmp(r->role, "lib-cpu") == 0;
 }
 
 static void pb_summary_group_name(const pb_result *r, char *out, size_t size)
@@ -227,7 +226,7 @@ static void pb_summary_devices(const pb_resultset *set, pb_summary_buf *b)
     int gpu_rows = 0;
     for (int i = 0; i < set->nresults; i++) {
         const pb_result *r = &set->results[i];
-        gpu_rows += strcmp(r->role, "gpu") == 0 || strcmp(r->role, "lib-gpu") == 0;
+        gpu_rows += pb_role_name_is_gpu(r->role);
         if (!pb_summary_against_all(r))
             continue;
         int seen = 0;

@@ -46,7 +46,7 @@ static int pb_vs_all(const pb_resultset *set, const pb_result *r, double *kernel
 {
     int threads = 0;
     double all = r->status == PB_CASE_OK && r->rate_value > 0 ? pb_role_rate(set, r, "cpu-all", &threads) : 0;
-    int device = strcmp(r->role, "gpu") == 0 || strcmp(r->role, "lib-gpu") == 0 || strcmp(r->role, "opencl-cpu") == 0;
+    int device = pb_role_name_on_device(r->role);
     if (all <= 0 || !(device || (strcmp(r->role, "lib-cpu") == 0 && r->threads == threads)))
         return 0;
     *kernel = r->rate_value / all;

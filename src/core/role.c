@@ -25,3 +25,25 @@ int pb_role_parse(const char *name, pb_role *out)
     }
     return 0;
 }
+
+int pb_role_on_device(pb_role role)
+{
+    return role == PB_ROLE_GPU || role == PB_ROLE_LIB_GPU || role == PB_ROLE_DEVICE_CPU;
+}
+
+int pb_role_is_gpu(pb_role role)
+{
+    return role == PB_ROLE_GPU || role == PB_ROLE_LIB_GPU;
+}
+
+int pb_role_name_on_device(const char *name)
+{
+    pb_role role;
+    return pb_role_parse(name, &role) && pb_role_on_device(role);
+}
+
+int pb_role_name_is_gpu(const char *name)
+{
+    pb_role role;
+    return pb_role_parse(name, &role) && pb_role_is_gpu(role);
+}

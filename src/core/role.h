@@ -21,4 +21,13 @@ typedef enum pb_role {
 const char *pb_role_name(pb_role role);
 int pb_role_parse(const char *name, pb_role *out); /* 1 when known */
 
+/* The roles measured on a device through a GPU API (gpu, lib-gpu, opencl-cpu): they have end-to-end
+ * times and stand against all cores. */
+int pb_role_on_device(pb_role role);
+/* The GPU roles proper (gpu, lib-gpu): an OpenCL CPU device is none. */
+int pb_role_is_gpu(pb_role role);
+/* The same for a role's name as a result file gives it (0 for an unknown name). */
+int pb_role_name_on_device(const char *name);
+int pb_role_name_is_gpu(const char *name);
+
 #endif

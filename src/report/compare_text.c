@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/role.h"
 #include "../core/text.h"
 #include "compare_words.h"
 
@@ -31,7 +32,6 @@ static void pb_wrapf(FILE *out, int width, const char *first, const char *rest, 
     pb_text_wrap(out, width, first, rest, text);
 }
 
-static int pb_is_gpu_role(const char *role) { return strcmp(role, "gpu") == 0 || strcmp(role, "lib-gpu") == 0; }
 
 /* ---- cell text ------------------------------------------------------------------------------- */
 
@@ -341,7 +341,7 @@ static int pb_print_table(pb_table *t, int markdown, int color, FILE *out)
 static int pb_ran_gpu(const pb_resultset *set)
 {
     for (int i = 0; i < set->nresults; i++)
-        if (pb_is_gpu_role(set->results[i].role) &&
+        if (pb_role_name_is_gpu(set->results[i].role) &&
             (set->results[i].status == PB_CASE_OK || set->results[i].status == PB_CASE_FAILED))
             return 1;
     return 0;
@@ -351,7 +351,7 @@ static int pb_ran_gpu(const pb_resultset *set)
  * answer, instead of listed one by one. */
 static int pb_gpu_only(const pb_result *r, const pb_resultset *other)
 {
-    return pb_is_gpu_role(r->role) && !pb_ran_gpu(other);
+    return pb_role_name_is_gpu(r->role) && !pb_ran_gpu(other);
 }
 
 static int pb_count_gpu_only(const pb_result *const *list, int n, const pb_resultset *other)

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/role.h"
+
 int pb_sweep_crossover(const double *cpu_s, const double *dev_s, int n)
 {
     int from = -1;
@@ -18,11 +20,6 @@ int pb_sweep_crossover(const double *cpu_s, const double *dev_s, int n)
 static int pb_sweep_role_cpu(const char *role)
 {
     return strcmp(role, "cpu-all") == 0 || strcmp(role, "lib-cpu") == 0;
-}
-
-static int pb_sweep_role_device(const char *role)
-{
-    return strcmp(role, "gpu") == 0 || strcmp(role, "lib-gpu") == 0 || strcmp(role, "opencl-cpu") == 0;
 }
 
 /* The index of size n in the table, inserted in order when new; -1 when the table is full. */
@@ -106,7 +103,7 @@ int pb_sweep_table_build(const pb_resultset *set, const char *workload, pb_sweep
     for (int k = 0; k < set->nresults; k++) {
         const pb_result *r = &set->results[k];
         if (strcmp(r->workload, workload) != 0 || r->ndims < 1 ||
-            !(pb_sweep_role_cpu(r->role) || pb_sweep_role_device(r->role)))
+            !(pb_sweep_role_cpu(r->role) || pb_role_name_on_device(r->role)))
             continue;
         if (!out->dim_name[0]) {
             snprintf(out->dim_name, sizeof out->dim_name, "%s", r->dim_names[0]);
